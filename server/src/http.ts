@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEnv, EnvError } from './config/env.js';
+import { createInfra } from './infra/container.js';
+import { createLogger } from './infra/logger.js';
+import { startServer } from './server.js';
+import { startBackgroundJobs } from './jobs.js';
+
+const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/build');
+
+async function main() {
+  let env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(env.LOG_LEVEL);
+  const infra = await createInfra(env, { logger, migrate: true, name: 'http' });
+  logger.info(
+    infra.redis
+      ? { mode: 'cluster', lock: infra.lock.kind }
+      : { mode: 'single-node', lock: infra.lock.kind },
+    infra.redis
+      ? 'Redis configured: socket events shared through the Redis adapter, Redlock efficiency lock'
+      : 'No REDIS_URL: single-node mode (in-memory socket adapter, in-process lock)',
+  );
+  const server = await startServer(infra, env.PORT, { clientDir, host: env.HOST });
+  const jobs = await startBackgroundJobs(server.ctx, { inServer: true });
+  const url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  logger.info({ url }, 'Teaching Panel is ready');
+  console.log(`\n  Teaching Panel is running at ${url}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await jobs.stop();
+    await server.close();
+    await infra.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error('Failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+import type { Server } from 'socket.io';
+import type { Emitter } from '@socket.io/redis-emitter';
+import type { Redis } from 'ioredis';
+import type { ServerToClientEvents } from '@tp/shared';
+
+type Payload<E extends keyof ServerToClientEvents> = Omit<Parameters<ServerToClientEvents[E]>[0], 'meta'>;
+
+/** Hands out per-room sequence numbers, in emit order. */
+export interface SequenceSource {
+  next(room: string): Promise<number>;
+  current(room: string): Promise<number>;
+}
+
+export class MemorySequence implements SequenceSource {
+  private readonly values = new Map<string, number>();
+  async next(room: string) {
+    const value = (this.values.get(room) ?? 0) + 1;
+    this.values.set(room, value);
+    return value;
+  }
+  async current(room: string) {
+    return this.values.get(room) ?? 0;
+  }
+}
+
+/** Shared across nodes so every node numbers a room's events from one counter. */
+export class RedisSequence implements SequenceSource {
+  constructor(private readonly redis: Redis) {}
+  next(room: string) {
+    return this.redis.incr(`seq:${room}`);
+  }
+  async current(room: string) {
+    return Number((await this.redis.get(`seq:${room}`)) ?? 0);
+  }
+}
+
+type Target = Pick<Server, 'to' | 'in'> | Pick<Emitter, 'to' | 'in'>;
+
+/**
+ * Services hand domain events here after commit; this is the one place that maps them to rooms.
+ * Works over a Socket.IO server (HTTP nodes) or a Redis emitter (the worker).
+ */
+export class Broadcaster {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  constructor(
+    private target: Target | null,
+    readonly sequence: SequenceSource = new MemorySequence(),
+  ) {}
+
+  emit<E extends keyof ServerToClientEvents>(room: string, event: E, payload: Payload<E>): Promise<void> {
+    if (!this.target) return Promise.resolve();
+    const target = this.target;
+    // Chain per room so numbers go out in the order they were handed out.
+    const previous = this.tails.get(room) ?? Promise.resolve();
+    const sent = previous
+      .then(() => this.sequence.next(room))
+      .then((seq) => {
+        (target.to(room) as unknown as { emit: (e: string, p: unknown) => void }).emit(event, { ...payload, meta: { room, seq } });
+      })
+      .catch(() => undefined);
+    this.tails.set(room, sent);
+    void sent.finally(() => {
+      if (this.tails.get(room) === sent) this.tails.delete(room);
+    });
+    return sent;
+  }
+
+  /** Makes every socket of `fromRoom` (e.g. a user's) join `room` too, on every node. */
+  join(fromRoom: string, room: string): void {
+    this.target?.in(fromRoom).socketsJoin(room);
+  }
+
+  leave(fromRoom: string, room: string): void {
+    this.target?.in(fromRoom).socketsLeave(room);
+  }
+
+  attach(target: Target): void {
+    this.target = target;
+  }
+}

@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis';
+import type { Env } from '../config/env.js';
+import { systemClock, type Clock } from './clock.js';
+import { connectDb, migrate, type Orm } from './db.js';
+import { createLogger, type Logger } from './logger.js';
+import { createRedis } from './redis.js';
+import { InProcessLock, RedisLock, type Lock } from './lock.js';
+import { Broadcaster, MemorySequence, RedisSequence } from './broadcast.js';
+import { limiterFactory, type LimiterFactory } from './rate-limit.js';
+import { SecretBox } from './crypto.js';
+import { resolveSecrets } from './secrets.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { AccessTokens } from '../modules/auth/access-token.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+
+/** Everything a service may depend on, built once per process (or per test app). */
+export interface Infra {
+  env: Env;
+  logger: Logger;
+  clock: Clock;
+  orm: Orm;
+  /** Null in single-node mode. */
+  redis: Redis | null;
+  lock: Lock;
+  broadcaster: Broadcaster;
+  limiter: LimiterFactory;
+  secretBox: SecretBox;
+  tokens: AccessTokens;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export interface InfraOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Apply pending migrations on connect (npm start does; tests migrate once in global setup). */
+  migrate?: boolean;
+  name?: string;
+}
+
+export async function createInfra(env: Env, options: InfraOptions = {}): Promise<Infra> {
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const clock = options.clock ?? systemClock;
+  const closers: Array<() => Promise<unknown>> = [];
+
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    const embedded = await startEmbeddedPostgres(env.DATA_DIR, env.EMBEDDED_PG_PORT, logger);
+    databaseUrl = embedded.url;
+    closers.push(embedded.stop);
+  }
+  const orm = await connectDb(databaseUrl, logger);
+  closers.unshift(() => orm.close(true));
+  if (options.migrate) {
+    const applied = await migrate(orm);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  }
+
+  let redis: Redis | null = null;
+  let lock: Lock;
+  let broadcaster: Broadcaster;
+  if (env.REDIS_URL) {
+    redis = createRedis(env.REDIS_URL, options.name ?? 'teaching-panel');
+    redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
+    closers.unshift(() => redis!.quit().catch(() => redis!.disconnect()));
+    lock = new RedisLock(redis, (error) => logger.warn({ err: String(error) }, 'redlock unavailable; relying on database locks'));
+    broadcaster = new Broadcaster(null, new RedisSequence(redis));
+  } else {
+    lock = new InProcessLock();
+    broadcaster = new Broadcaster(null, new MemorySequence());
+  }
+
+  const secrets = resolveSecrets(env, logger);
+  return {
+    env,
+    logger,
+    clock,
+    orm,
+    redis,
+    lock,
+    broadcaster,
+    limiter: limiterFactory(redis),
+    secretBox: new SecretBox(secrets.credentialsKey),
+    tokens: new AccessTokens(secrets.jwtSecret, clock),
+    metrics: createMetrics(),
+    async close() {
+      for (const close of closers) await close().catch((error) => logger.warn({ err: String(error) }, 'close failed'));
+    },
+  };
+}

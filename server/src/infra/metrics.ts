@@ -1,0 +1,21 @@
+import client from 'prom-client';
+
+/** One registry per app instance, so tests can build several apps in one process. */
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const httpDuration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const connectedSockets = new client.Gauge({
+    name: 'socket_connected',
+    help: 'Socket.IO connections open on this node',
+    registers: [registry],
+  });
+  return { registry, httpDuration, connectedSockets };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,49 @@
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { LIMITS, role as roleSchema, type Role } from '@tp/shared';
+import type { Clock } from '../../infra/clock.js';
+import { AppError } from '../../infra/errors.js';
+
+export interface AccessClaims {
+  userId: string;
+  role: Role;
+  /** Milliseconds since epoch. */
+  expiresAt: number;
+}
+
+/** Short-lived signed access tokens (HS256). */
+export class AccessTokens {
+  private readonly key: Uint8Array;
+  constructor(secret: string, private readonly clock: Clock) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async sign(userId: string, role: Role): Promise<{ token: string; expiresAt: number }> {
+    const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
+    const exp = issuedAt + LIMITS.accessTokenSeconds;
+    const token = await new SignJWT({ role })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(exp)
+      .setAudience('teaching-panel')
+      .sign(this.key);
+    return { token, expiresAt: exp * 1000 };
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        audience: 'teaching-panel',
+        currentDate: this.clock.now(),
+      });
+      const role = roleSchema.safeParse(payload.role);
+      if (!payload.sub || !role.success || !payload.exp) throw new AppError('auth/unauthenticated', 'Invalid token');
+      return { userId: payload.sub, role: role.data, expiresAt: payload.exp * 1000 };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new AppError('auth/unauthenticated', 'The session has expired');
+      if (error instanceof AppError) throw error;
+      throw new AppError('auth/unauthenticated', 'Invalid token');
+    }
+  }
+}

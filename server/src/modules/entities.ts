@@ -1,0 +1,7 @@
+import { User } from './users/user.entity.js';
+import { RefreshToken, ActionToken, OAuthIdentity } from './auth/auth.entity.js';
+import { Group, GroupMember } from './groups/group.entity.js';
+import { Lesson, RecurringRule } from './schedule/schedule.entity.js';
+
+/** Every entity the ORM knows; a module adds its own here. */
+export const allEntities = [User, RefreshToken, ActionToken, OAuthIdentity, Group, GroupMember, Lesson, RecurringRule];

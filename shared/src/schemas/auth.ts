@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.js';
+import { email, isoDate, locale, timezone, uuid } from './common.js';
+
+export const ROLES = ['student', 'teacher', 'admin'] as const;
+export const role = z.enum(ROLES);
+export type Role = z.infer<typeof role>;
+export const selfServiceRole = z.enum(['student', 'teacher']);
+
+/** At least 8 characters with a lower-case letter, an upper-case letter and a digit. */
+export const password = z
+  .string()
+  .min(LIMITS.password.min, 'at least 8 characters')
+  .max(LIMITS.password.max)
+  .refine((v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v), {
+    message: 'needs a lower-case letter, an upper-case letter and a digit',
+  });
+
+const personName = z.string().trim().min(1).max(LIMITS.name.max);
+
+export const chooseRoleBody = z.strictObject({ role: selfServiceRole });
+export const credentialsBody = z.strictObject({
+  email,
+  password: z.string().min(1).max(LIMITS.password.max),
+});
+export const registerBody = z.strictObject({
+  email,
+  password,
+  firstName: personName,
+  lastName: personName,
+  role: selfServiceRole,
+  birthDate: isoDate.optional(),
+  timezone: timezone.optional(),
+  locale: locale.optional(),
+});
+export const passwordResetBody = z.strictObject({ email });
+export const passwordResetConfirmBody = z.strictObject({
+  token: z.string().min(10).max(200),
+  password,
+});
+export const confirmEmailBody = z.strictObject({ token: z.string().min(10).max(200) });
+export const updateProfileBody = z.strictObject({
+  firstName: personName.optional(),
+  lastName: personName.optional(),
+  timezone: timezone.optional(),
+  locale: locale.optional(),
+  phone: z.string().trim().max(32).nullable().optional(),
+  birthDate: isoDate.nullable().optional(),
+  weekAnchorDate: isoDate.nullable().optional(),
+});
+
+export const userDto = z.object({
+  id: uuid,
+  email: z.string(),
+  role,
+  firstName: z.string(),
+  lastName: z.string(),
+  birthDate: z.string().nullable(),
+  phone: z.string().nullable(),
+  timezone: z.string(),
+  locale,
+  emailVerified: z.boolean(),
+  weekAnchorDate: z.string().nullable(),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export type UserDto = z.infer<typeof userDto>;
+export interface AuthResult {
+  accessToken: string;
+  user: UserDto;
+}
+
+export const adminCreateUserBody = z.strictObject({
+  email,
+  password,
+  role,
+  firstName: personName,
+  lastName: personName,
+  timezone: timezone.optional(),
+  locale: locale.optional(),
+});
+export const adminUpdateUserBody = z.strictObject({
+  firstName: personName.optional(),
+  lastName: personName.optional(),
+  role: role.optional(),
+  active: z.boolean().optional(),
+  password: password.optional(),
+});
+export const adminUsersQuery = z.strictObject({
+  role: role.optional(),
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type RegisterBody = z.infer<typeof registerBody>;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.js';
+import { email, uuid } from './common.js';
+
+const groupName = z.string().trim().min(1).max(LIMITS.groupName.max);
+export const createGroupBody = z.strictObject({ name: groupName });
+export const updateGroupBody = z.strictObject({
+  name: groupName.optional(),
+  archived: z.boolean().optional(),
+});
+export const addStudentBody = z.strictObject({ email });
+export const joinGroupBody = z.strictObject({ code: z.string().trim().min(4).max(64) });
+export const groupStudentParams = z.strictObject({ id: uuid, studentId: uuid });
+export const groupsQuery = z.strictObject({
+  archived: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+});
+
+export const groupStudentDto = z.object({
+  id: uuid,
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+});
+export const groupDto = z.object({
+  id: uuid,
+  name: z.string(),
+  teacherId: uuid,
+  teacherName: z.string(),
+  archived: z.boolean(),
+  /** Only the owner teacher (and admins) see the invite code. */
+  inviteCode: z.string().nullable(),
+  studentCount: z.number(),
+  students: z.array(groupStudentDto).optional(),
+  createdAt: z.string(),
+});
+export type GroupDto = z.infer<typeof groupDto>;
+export type GroupStudentDto = z.infer<typeof groupStudentDto>;

@@ -1,0 +1,5 @@
+export * from './common.js';
+export * from './auth.js';
+export * from './groups.js';
+export * from './schedule.js';
+export * from './pool.js';

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.js';
+import { isoDate, isoInstant, timezone, uuid } from './common.js';
+
+export const LESSON_STATUSES = ['scheduled', 'live', 'completed', 'cancelled'] as const;
+export const lessonStatus = z.enum(LESSON_STATUSES);
+export type LessonStatus = z.infer<typeof lessonStatus>;
+export const WEEK_TYPES = ['ALL', 'UPPER', 'LOWER'] as const;
+export const weekType = z.enum(WEEK_TYPES);
+export type WeekType = z.infer<typeof weekType>;
+export const wallClock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm');
+const title = z.string().trim().min(1).max(LIMITS.title.max);
+
+/** A calendar event id: a stored lesson's uuid, or `rule:{ruleId}:{yyyy-mm-dd}` for an occurrence. */
+export const eventId = z.union([
+  uuid,
+  z.string().regex(/^rule:[0-9a-f-]{36}:\d{4}-\d{2}-\d{2}$/i, 'expected a lesson id or rule:{id}:{date}'),
+]);
+export const eventIdParam = z.strictObject({ id: eventId });
+
+export const createLessonBody = z.strictObject({
+  groupId: uuid,
+  title,
+  startAt: isoInstant,
+  endAt: isoInstant,
+});
+/** Editing a stored lesson or an occurrence (which materialises it). */
+export const updateLessonBody = z.strictObject({
+  title: title.optional(),
+  startAt: isoInstant.optional(),
+  endAt: isoInstant.optional(),
+  status: z.enum(['scheduled', 'cancelled']).optional(),
+});
+
+export const recurringRuleBody = z.strictObject({
+  groupId: uuid,
+  title,
+  dayOfWeek: z.number().int().min(1).max(7),
+  weekType,
+  startTime: wallClock,
+  endTime: wallClock,
+  timezone,
+  startDate: isoDate,
+  endDate: isoDate,
+});
+export const updateRecurringRuleBody = recurringRuleBody
+  .omit({ groupId: true })
+  .partial()
+  .extend({
+    /** Apply the change from this date on: the rule is split there. Absent = the whole series. */
+    fromDate: isoDate.optional(),
+  })
+  .strict();
+export const deleteRuleQuery = z.strictObject({ fromDate: isoDate.optional() });
+
+export const calendarQuery = z.strictObject({
+  from: isoInstant,
+  to: isoInstant,
+  teacherId: uuid.optional(),
+  groupId: uuid.optional(),
+});
+
+export const calendarEventDto = z.object({
+  id: z.string(),
+  title: z.string(),
+  groupId: uuid,
+  groupName: z.string(),
+  teacherId: uuid,
+  teacherName: z.string(),
+  startAt: z.string(),
+  endAt: z.string(),
+  status: lessonStatus,
+  stored: z.boolean(),
+  ruleId: uuid.nullable(),
+  occurrenceDate: z.string().nullable(),
+  weekType: weekType.nullable(),
+  /** The lesson has a live meeting (students see Join). */
+  live: z.boolean(),
+});
+export type CalendarEventDto = z.infer<typeof calendarEventDto>;
+
+export const recurringRuleDto = z.object({
+  id: uuid,
+  groupId: uuid,
+  teacherId: uuid,
+  title: z.string(),
+  dayOfWeek: z.number(),
+  weekType,
+  startTime: z.string(),
+  endTime: z.string(),
+  timezone: z.string(),
+  startDate: z.string(),
+  endDate: z.string(),
+});
+export type RecurringRuleDto = z.infer<typeof recurringRuleDto>;
+
+export const lessonDto = z.object({
+  id: uuid,
+  groupId: uuid,
+  teacherId: uuid,
+  title: z.string(),
+  startAt: z.string(),
+  endAt: z.string(),
+  status: lessonStatus,
+  ruleId: uuid.nullable(),
+  occurrenceDate: z.string().nullable(),
+});
+export type LessonDto = z.infer<typeof lessonDto>;
+
+/** Returned with a create/move when the slot exceeds the pool's capacity (a warning, not a refusal). */
+export const capacityWarningDto = z.object({
+  startAt: z.string(),
+  endAt: z.string(),
+  scheduled: z.number(),
+  capacity: z.number(),
+});
+export type CapacityWarningDto = z.infer<typeof capacityWarningDto>;

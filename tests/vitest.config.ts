@@ -1,0 +1,45 @@
+import { defineConfig } from 'vitest/config';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const env = { TZ: 'UTC', NODE_ENV: 'test' };
+
+export default defineConfig({
+  root,
+  resolve: { alias: { redlock: path.join(root, 'node_modules/redlock/dist/esm/index.js') } },
+  test: {
+    env,
+    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/shared/**/*.test.ts', 'tests/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['tests/server/**/*.test.ts'],
+          globalSetup: ['tests/setup/global-db.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+          maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/setup/global-db.ts', 'tests/setup/global-client.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          maxWorkers: 1,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
