@@ -1,10 +1,12 @@
-import { Entity, PrimaryKey, Property, Enum, ManyToOne, Unique } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property, Enum, ManyToOne, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { User } from '../users/user.entity.js';
 
 /** One refresh token of a rotation family; only its SHA-256 is stored. */
 @Entity({ tableName: 'refresh_tokens' })
 export class RefreshToken {
+  [OptionalProps]?: 'id' | 'usedAt' | 'revokedAt' | 'createdAt';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
@@ -35,6 +37,8 @@ export type ActionTokenPurpose = 'password-reset' | 'email-confirm';
 /** Single-use tokens sent by email (password reset, email confirmation). */
 @Entity({ tableName: 'action_tokens' })
 export class ActionToken {
+  [OptionalProps]?: 'id' | 'usedAt' | 'createdAt';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
@@ -60,6 +64,8 @@ export class ActionToken {
 @Entity({ tableName: 'oauth_identities' })
 @Unique({ properties: ['provider', 'providerUserId'] })
 export class OAuthIdentity {
+  [OptionalProps]?: 'id' | 'createdAt';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 

@@ -1,9 +1,11 @@
-import { Entity, PrimaryKey, Property, ManyToOne } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property, ManyToOne } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { User } from '../users/user.entity.js';
 
 @Entity({ tableName: 'groups' })
 export class Group {
+  [OptionalProps]?: 'id' | 'archivedAt' | 'createdAt';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
@@ -25,6 +27,8 @@ export class Group {
 
 @Entity({ tableName: 'group_members' })
 export class GroupMember {
+  [OptionalProps]?: 'joinedAt';
+
   @ManyToOne({ entity: () => Group, primary: true, deleteRule: 'cascade' })
   group!: Group;
 

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property, ManyToOne, Enum } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property, ManyToOne, Enum } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { LessonStatus, WeekType } from '@tp/shared';
 import { User } from '../users/user.entity.js';
@@ -7,6 +7,8 @@ import { Group } from '../groups/group.entity.js';
 /** A weekly rule; occurrences are expanded on the fly and stored only when they diverge. */
 @Entity({ tableName: 'recurring_rules' })
 export class RecurringRule {
+  [OptionalProps]?: 'id' | 'createdAt';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
@@ -48,6 +50,8 @@ export class RecurringRule {
 
 @Entity({ tableName: 'lessons' })
 export class Lesson {
+  [OptionalProps]?: 'id' | 'status' | 'ruleId' | 'occurrenceDate' | 'meetingProvider' | 'meetingAccountId' | 'meetingId' | 'meetingUuid' | 'joinUrl' | 'startUrl' | 'startUrlIssuedAt' | 'meetingPassword' | 'startedAt' | 'endedAt' | 'createdAt' | 'updatedAt';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 

@@ -1,9 +1,11 @@
-import { Entity, PrimaryKey, Property, Enum, Index } from '@mikro-orm/core';
+import { OptionalProps, Entity, PrimaryKey, Property, Enum, Index } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@tp/shared';
 
 @Entity({ tableName: 'users' })
 export class User {
+  [OptionalProps]?: 'id' | 'passwordHash' | 'birthDate' | 'phone' | 'timezone' | 'locale' | 'emailVerified' | 'weekAnchorDate' | 'active' | 'createdAt' | 'confirmReminderAt';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
