@@ -9,7 +9,7 @@ export default defineConfig({
   resolve: { alias: { redlock: path.join(root, 'node_modules/redlock/dist/esm/index.js') } },
   test: {
     env,
-    reporters: ['default'],
+    reporters: ['default', './tests/setup/summary-reporter.ts'],
     projects: [
       {
         extends: true,

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { InProcessLock, RedisLock } from '../../server/src/infra/lock.js';
+import { SecretBox } from '../../server/src/infra/crypto.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('locks', () => {
+  it('in-process lock serialises holders of one key', async () => {
+    const lock = new InProcessLock();
+    let inside = 0;
+    let maxInside = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        lock.withLock('k', 1000, async () => {
+          inside++;
+          maxInside = Math.max(maxInside, inside);
+          await sleep(2);
+          inside--;
+        }),
+      ),
+    );
+    expect(maxInside).toBe(1);
+  });
+
+  it('redlock lets only one of two callers take a tryOnce key', async () => {
+    const a = new Redis('redis://127.0.0.1:6379');
+    const b = new Redis('redis://127.0.0.1:6379');
+    try {
+      const key = `test-${Math.random()}`;
+      const ran: string[] = [];
+      const [first, second] = await Promise.all([
+        new RedisLock(a).tryOnce(key, 2000, async () => {
+          ran.push('a');
+          await sleep(100);
+        }),
+        sleep(20).then(() => new RedisLock(b).tryOnce(key, 2000, async () => void ran.push('b'))),
+      ]);
+      expect([first, second]).toEqual([true, false]);
+      expect(ran).toEqual(['a']);
+    } finally {
+      a.disconnect();
+      b.disconnect();
+    }
+  });
+
+  it('redlock degrades to running the work when Redis is unreachable', async () => {
+    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    dead.on('error', () => {});
+    let degraded = 0;
+    const lock = new RedisLock(dead, () => degraded++);
+    expect(await lock.withLock('k', 500, async () => 42)).toBe(42);
+    expect(degraded).toBe(1);
+    dead.disconnect();
+  });
+});
+
+describe('secret box', () => {
+  it('round-trips and detects tampering', () => {
+    const box = new SecretBox('a'.repeat(64));
+    const sealed = box.seal('client-secret');
+    expect(sealed).not.toContain('client-secret');
+    expect(box.open(sealed)).toBe('client-secret');
+    const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
+    expect(() => box.open(tampered)).toThrow();
+    expect(() => new SecretBox('short')).toThrow(/32 bytes/);
+  });
+});
