@@ -1,0 +1,1 @@
+export { createZoomProvider, type ZoomProviderOptions } from './zoom.provider.js';
