@@ -1,4 +1,5 @@
 import type { AppContext } from './modules/index.js';
+import { confirmReminderJob } from './modules/auth/auth.jobs.js';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -15,7 +16,7 @@ export interface JobDefinition {
 }
 
 /** Every module's jobs; a module adds its own. */
-export const jobDefinitions: JobDefinition[] = [];
+export const jobDefinitions: JobDefinition[] = [confirmReminderJob];
 
 export async function startBackgroundJobs(ctx: AppContext, where: { inServer: boolean }): Promise<BackgroundJobs> {
   const timers: NodeJS.Timeout[] = [];

@@ -2,21 +2,40 @@ import type { Router } from 'express';
 import type { Infra } from '../infra/container.js';
 import type { AppSocket, SocketServer } from '../io.js';
 import { healthRoutes } from './health/health.routes.js';
+import { createMailer, type Mailer } from '../infra/mailer.js';
+import { UsersRepository } from './users/users.repository.js';
+import { UsersService } from './users/users.service.js';
+import { usersRoutes } from './users/users.routes.js';
+import { AuthRepository } from './auth/auth.repository.js';
+import { AuthService } from './auth/auth.service.js';
+import { SessionsService } from './auth/sessions.service.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { oauthRoutes } from './auth/oauth.routes.js';
 
 /** The services of every module, built once over the shared infrastructure. */
-export interface Services {}
+export interface Services {
+  mailer: Mailer;
+  users: UsersService;
+  auth: AuthService;
+}
 
 export interface AppContext {
   infra: Infra;
   services: Services;
 }
 
-export function createServices(_infra: Infra): Services {
-  return {};
+export function createServices(infra: Infra): Services {
+  const mailer = createMailer(infra.env, infra.logger);
+  const users = new UsersService(new UsersRepository(infra.orm), infra.clock);
+  const authRepo = new AuthRepository(infra.orm);
+  const sessions = new SessionsService(authRepo, users, infra);
+  users.onSessionsInvalidated((userId) => sessions.endAll(userId));
+  const auth = new AuthService(authRepo, users, sessions, mailer, infra);
+  return { mailer, users, auth };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes];
 
 /** Socket handlers registered per connection. */
 export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [];

@@ -93,3 +93,12 @@ export const adminUsersQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
 });
 export type RegisterBody = z.infer<typeof registerBody>;
+
+export const OAUTH_PROVIDERS = ['vk', 'yandex'] as const;
+export const oauthProviderParam = z.strictObject({ provider: z.enum(OAUTH_PROVIDERS) });
+/** Providers add their own extra parameters to the redirect back, so unknown keys are tolerated here. */
+export const oauthCallbackQuery = z.looseObject({
+  code: z.string().min(1).max(2048).optional(),
+  state: z.string().min(1).max(512).optional(),
+  error: z.string().max(200).optional(),
+});

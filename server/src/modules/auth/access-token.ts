@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { LIMITS, role as roleSchema, type Role } from '@tp/shared';
 import type { Clock } from '../../infra/clock.js';
@@ -45,5 +46,25 @@ export class AccessTokens {
       if (error instanceof AppError) throw error;
       throw new AppError('auth/unauthenticated', 'Invalid token');
     }
+  }
+
+  /** `value.mac`: a small tamper-proof value for a cookie (HMAC-SHA256 with the same secret). */
+  signValue(value: string): string {
+    return `${value}.${this.mac(value)}`;
+  }
+
+  /** The value if `signed` came from `signValue`, else null. */
+  unsignValue(signed: string | undefined): string | null {
+    if (!signed) return null;
+    const dot = signed.lastIndexOf('.');
+    if (dot <= 0) return null;
+    const value = signed.slice(0, dot);
+    const given = Buffer.from(signed.slice(dot + 1));
+    const expected = Buffer.from(this.mac(value));
+    return given.length === expected.length && timingSafeEqual(given, expected) ? value : null;
+  }
+
+  private mac(value: string): string {
+    return createHmac('sha256', this.key).update(value).digest('base64url');
   }
 }

@@ -1,0 +1,77 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { LIMITS } from '@tp/shared';
+import type { Infra } from '../../infra/container.js';
+import { AppError } from '../../infra/errors.js';
+import type { User } from '../users/user.entity.js';
+import type { UsersService } from '../users/users.service.js';
+import type { AuthRepository } from './auth.repository.js';
+
+export interface Session {
+  accessToken: string;
+  user: User;
+  /** The opaque refresh token for the httpOnly cookie; only its hash is stored. */
+  refreshToken: string;
+  refreshExpiresAt: Date;
+}
+
+export const newSecretToken = () => randomBytes(32).toString('base64url');
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+const expired = () => new AppError('auth/unauthenticated', 'The session has ended; sign in again');
+
+/** Access tokens plus rotating refresh tokens grouped in families (one family per sign-in). */
+export class SessionsService {
+  constructor(
+    private readonly repo: AuthRepository,
+    private readonly users: UsersService,
+    private readonly infra: Pick<Infra, 'clock' | 'tokens' | 'logger'>,
+  ) {}
+
+  /** A fresh sign-in: a new family. */
+  start(user: User): Promise<Session> {
+    return this.issue(user, randomUUID());
+  }
+
+  /**
+   * Exchanges a refresh token for a new one of the same family. A token presented twice means it
+   * leaked (or was replayed): the whole family is revoked and the caller must sign in again.
+   */
+  async rotate(refreshToken: string | undefined): Promise<Session> {
+    if (!refreshToken) throw expired();
+    const now = this.infra.clock.now();
+    const row = await this.repo.findRefreshToken(sha256(refreshToken));
+    if (!row || row.revokedAt) throw expired();
+    if (row.usedAt || !(await this.repo.markRefreshTokenUsed(row.id, now))) {
+      await this.repo.revokeFamily(row.familyId, now);
+      this.infra.logger.warn({ userId: row.userId, familyId: row.familyId }, 'refresh token reused: family revoked');
+      throw expired();
+    }
+    if (row.expiresAt <= now) throw expired();
+    const user = await this.users.findById(row.userId);
+    if (!user || !user.active) {
+      await this.repo.revokeFamily(row.familyId, now);
+      throw expired();
+    }
+    return this.issue(user, row.familyId);
+  }
+
+  /** Sign-out: the presented token's family ends. Unknown tokens are ignored. */
+  async end(refreshToken: string | undefined): Promise<void> {
+    if (!refreshToken) return;
+    const row = await this.repo.findRefreshToken(sha256(refreshToken));
+    if (row) await this.repo.revokeFamily(row.familyId, this.infra.clock.now());
+  }
+
+  async endAll(userId: string): Promise<void> {
+    await this.repo.revokeAllForUser(userId, this.infra.clock.now());
+  }
+
+  private async issue(user: User, familyId: string): Promise<Session> {
+    const now = this.infra.clock.now();
+    const refreshToken = newSecretToken();
+    const refreshExpiresAt = new Date(now.getTime() + LIMITS.refreshTokenDays * 24 * 3600 * 1000);
+    await this.repo.insertRefreshToken({ userId: user.id, familyId, tokenHash: sha256(refreshToken), expiresAt: refreshExpiresAt, createdAt: now });
+    const { token } = await this.infra.tokens.sign(user.id, user.role);
+    return { accessToken: token, user, refreshToken, refreshExpiresAt };
+  }
+}

@@ -1,0 +1,149 @@
+import type { Role, adminCreateUserBody, adminUpdateUserBody, adminUsersQuery, updateProfileBody } from '@tp/shared';
+import type { z } from 'zod';
+import type { Clock } from '../../infra/clock.js';
+import { AppError, notFound } from '../../infra/errors.js';
+import { UsersRepository, emailTaken, type UserPatch } from './users.repository.js';
+import { assertPasswordPolicy, hashPassword, passwordMatches } from './passwords.js';
+import type { User } from './user.entity.js';
+
+export interface NewAccount {
+  email: string;
+  /** Absent for OAuth-only accounts. */
+  password?: string;
+  role: Role;
+  firstName: string;
+  lastName: string;
+  birthDate?: string | null;
+  timezone?: string;
+  locale?: 'ru' | 'en';
+  emailVerified?: boolean;
+}
+
+/** Called when a user's existing sessions must end (deactivation, password change by an admin). */
+export type SessionRevoker = (userId: string) => Promise<void>;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Accounts: lookup for every module, profile edits, admin management. */
+export class UsersService {
+  private revokeSessions: SessionRevoker = async () => {};
+
+  constructor(
+    private readonly repo: UsersRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The auth module plugs in its refresh-token revocation (it depends on us, not the reverse). */
+  onSessionsInvalidated(revoker: SessionRevoker): void {
+    this.revokeSessions = revoker;
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.repo.findById(id);
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.repo.findByEmail(email);
+  }
+
+  listByIds(ids: string[]): Promise<User[]> {
+    return this.repo.listByIds(ids);
+  }
+
+  async getById(id: string): Promise<User> {
+    const user = await this.repo.findById(id);
+    if (!user) throw notFound('user/not-found', 'User');
+    return user;
+  }
+
+  count(): Promise<number> {
+    return this.repo.count();
+  }
+
+  /** Creates an account; the password (when given) must satisfy the policy. */
+  async createAccount(account: NewAccount): Promise<User> {
+    if (account.password !== undefined) assertPasswordPolicy(account.password);
+    if (await this.repo.findByEmail(account.email)) throw emailTaken();
+    return this.repo.insert({
+      email: account.email,
+      passwordHash: account.password === undefined ? null : await hashPassword(account.password),
+      role: account.role,
+      firstName: account.firstName,
+      lastName: account.lastName,
+      birthDate: account.birthDate ?? null,
+      ...(account.timezone ? { timezone: account.timezone } : {}),
+      ...(account.locale ? { locale: account.locale } : {}),
+      emailVerified: account.emailVerified ?? false,
+      createdAt: this.clock.now(),
+    });
+  }
+
+  /** The active user with this email and password, or null (same answer for every kind of mismatch). */
+  async verifyCredentials(email: string, password: string): Promise<User | null> {
+    const found = await this.repo.findWithPasswordHash(email);
+    const ok = await passwordMatches(found?.passwordHash ?? null, password);
+    return ok && found?.user.active ? found.user : null;
+  }
+
+  async setPassword(userId: string, password: string): Promise<void> {
+    assertPasswordPolicy(password);
+    await this.repo.update(userId, { passwordHash: await hashPassword(password) });
+  }
+
+  async markEmailVerified(userId: string): Promise<User> {
+    const user = await this.repo.update(userId, { emailVerified: true });
+    if (!user) throw notFound('user/not-found', 'User');
+    return user;
+  }
+
+  async updateProfile(userId: string, patch: z.infer<typeof updateProfileBody>): Promise<User> {
+    const user = await this.repo.update(userId, definedOnly(patch));
+    if (!user) throw notFound('user/not-found', 'User');
+    return user;
+  }
+
+  adminList(query: z.infer<typeof adminUsersQuery>): Promise<{ items: User[]; total: number }> {
+    return this.repo.list(query);
+  }
+
+  adminCreate(body: z.infer<typeof adminCreateUserBody>): Promise<User> {
+    return this.createAccount(body);
+  }
+
+  async adminUpdate(actorId: string, userId: string, body: z.infer<typeof adminUpdateUserBody>): Promise<User> {
+    if (actorId === userId && (body.active === false || (body.role && body.role !== 'admin'))) {
+      throw new AppError('auth/forbidden', 'You cannot deactivate yourself or drop your own admin role');
+    }
+    const { password, ...rest } = body;
+    const patch: UserPatch = definedOnly(rest);
+    if (password !== undefined) patch.passwordHash = await hashPassword(password);
+    const user = await this.repo.update(userId, patch);
+    if (!user) throw notFound('user/not-found', 'User');
+    if (body.active === false || password !== undefined || body.role !== undefined) await this.revokeSessions(userId);
+    return user;
+  }
+
+  /** For the create-admin command: creates the admin or promotes (and re-passwords) an existing user. */
+  async createOrPromoteAdmin(email: string, password: string): Promise<{ user: User; created: boolean }> {
+    assertPasswordPolicy(password);
+    const existing = await this.repo.findByEmail(email);
+    if (!existing) {
+      const user = await this.createAccount({ email, password, role: 'admin', firstName: 'Admin', lastName: 'Admin', emailVerified: true });
+      return { user, created: true };
+    }
+    const user = await this.repo.update(existing.id, { role: 'admin', active: true, passwordHash: await hashPassword(password) });
+    await this.revokeSessions(existing.id);
+    return { user: user!, created: false };
+  }
+
+  /** Unconfirmed users due a reminder (at most one a day each), marked as reminded now. */
+  claimConfirmReminders(limit: number): Promise<User[]> {
+    const now = this.clock.now();
+    const dayAgo = new Date(now.getTime() - DAY_MS);
+    return this.repo.claimConfirmReminders(now, dayAgo, dayAgo, limit);
+  }
+}
+
+function definedOnly<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
