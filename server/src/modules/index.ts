@@ -11,12 +11,15 @@ import { AuthService } from './auth/auth.service.js';
 import { SessionsService } from './auth/sessions.service.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { oauthRoutes } from './auth/oauth.routes.js';
+import { WebhooksService } from './webhooks/webhooks.service.js';
+import { webhooksRoutes } from './webhooks/webhooks.routes.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
   mailer: Mailer;
   users: UsersService;
   auth: AuthService;
+  webhooks: WebhooksService;
 }
 
 export interface AppContext {
@@ -31,11 +34,12 @@ export function createServices(infra: Infra): Services {
   const sessions = new SessionsService(authRepo, users, infra);
   users.onSessionsInvalidated((userId) => sessions.endAll(userId));
   const auth = new AuthService(authRepo, users, sessions, mailer, infra);
-  return { mailer, users, auth };
+  const webhooks = new WebhooksService(infra, () => undefined);
+  return { mailer, users, auth, webhooks };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes];
 
 /** Socket handlers registered per connection. */
 export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [];

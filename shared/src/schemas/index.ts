@@ -3,3 +3,4 @@ export * from './auth.js';
 export * from './groups.js';
 export * from './schedule.js';
 export * from './pool.js';
+export * from './webhooks.js';
