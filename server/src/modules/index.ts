@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { rooms } from '@tp/shared';
 import type { Infra } from '../infra/container.js';
 import type { AppSocket, SocketServer } from '../io.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -13,6 +14,11 @@ import { authRoutes } from './auth/auth.routes.js';
 import { oauthRoutes } from './auth/oauth.routes.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 import { webhooksRoutes } from './webhooks/webhooks.routes.js';
+import { GroupsService } from './groups/groups.service.js';
+import { groupsRoutes } from './groups/groups.routes.js';
+import { ScheduleService } from './schedule/schedule.service.js';
+import { RecurringRuleService } from './schedule/rules.service.js';
+import { scheduleRoutes } from './schedule/schedule.routes.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
@@ -20,6 +26,9 @@ export interface Services {
   users: UsersService;
   auth: AuthService;
   webhooks: WebhooksService;
+  groups: GroupsService;
+  schedule: ScheduleService;
+  recurringRules: RecurringRuleService;
 }
 
 export interface AppContext {
@@ -35,14 +44,20 @@ export function createServices(infra: Infra): Services {
   users.onSessionsInvalidated((userId) => sessions.endAll(userId));
   const auth = new AuthService(authRepo, users, sessions, mailer, infra);
   const webhooks = new WebhooksService(infra, () => undefined);
-  return { mailer, users, auth, webhooks };
+  const groups = new GroupsService(infra);
+  const schedule = new ScheduleService(infra, groups);
+  groups.onChange((change) => schedule.notifier.groupChanged(change));
+  const recurringRules = new RecurringRuleService(infra, groups, schedule);
+  return { mailer, users, auth, webhooks, groups, schedule, recurringRules };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes];
 
 /** Socket handlers registered per connection. */
 export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [];
 
 /** Rooms a user's sockets join on connect beyond user/role rooms (groups, teacher, admin pool). */
-export const roomProviders: Array<(ctx: AppContext, user: { userId: string; role: string }) => Promise<string[]>> = [];
+export const roomProviders: Array<(ctx: AppContext, user: { userId: string; role: string }) => Promise<string[]>> = [
+  async ({ services }, user) => (user.role === 'student' ? (await services.groups.groupIdsForStudent(user.userId)).map(rooms.group) : []),
+];

@@ -1,0 +1,182 @@
+import { DateTime, IANAZone } from 'luxon';
+import type { WeekType } from '@tp/shared';
+
+/**
+ * Pure recurrence arithmetic: no database, no clock. Dates are local calendar dates (`yyyy-mm-dd`)
+ * handled as whole days since 1970-01-01 so that a year of weekly occurrences costs a few integer
+ * additions; instants are computed from the rule's wall-clock time in its IANA timezone.
+ */
+
+const DAY_MS = 86_400_000;
+
+export interface RuleSpec {
+  id: string;
+  /** ISO day of week, 1 = Monday. */
+  dayOfWeek: number;
+  weekType: WeekType;
+  /** `HH:mm` wall-clock in `timezone`. */
+  startTime: string;
+  endTime: string;
+  timezone: string;
+  startDate: string;
+  endDate: string;
+}
+
+export interface Occurrence {
+  ruleId: string;
+  /** The local date of the occurrence in the rule's timezone. */
+  date: string;
+  startAt: Date;
+  endAt: Date;
+}
+
+export function dayNumber(isoDate: string): number {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+}
+
+export function isoDateOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(isoDate: string, days: number): string {
+  return isoDateOfDay(dayNumber(isoDate) + days);
+}
+
+/** ISO weekday of a day number: 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday). */
+export function isoWeekday(day: number): number {
+  return ((((day + 3) % 7) + 7) % 7) + 1;
+}
+
+const mondayOf = (day: number) => day - (isoWeekday(day) - 1);
+
+/** 1 September of the academic year containing `day`: Sep 1 … Aug 31 belong to one year. */
+export function defaultAnchorDay(day: number): number {
+  const date = new Date(day * DAY_MS);
+  const year = date.getUTCMonth() >= 8 ? date.getUTCFullYear() : date.getUTCFullYear() - 1;
+  return Math.round(Date.UTC(year, 8, 1) / DAY_MS);
+}
+
+/** The anchor's ISO week is UPPER, the next LOWER, and so on (in both directions). */
+export function weekParity(day: number, anchorDate: string | null): 'UPPER' | 'LOWER' {
+  const anchor = anchorDate ? dayNumber(anchorDate) : defaultAnchorDay(day);
+  const weeks = Math.round((mondayOf(day) - mondayOf(anchor)) / 7);
+  return Math.abs(weeks) % 2 === 0 ? 'UPPER' : 'LOWER';
+}
+
+export function minutesOf(wallClock: string): number {
+  const [h, m] = wallClock.split(':').map(Number);
+  return h * 60 + m;
+}
+
+/**
+ * UTC offsets per zone and local day. A day whose offsets 14 h before and 38 h after its UTC
+ * midnight agree has no transition anywhere in it, so local → UTC is one subtraction; the rare
+ * transition days go through luxon, which resolves gaps and overlaps as everywhere else.
+ */
+const offsetCache = new Map<string, Map<number, number | null>>();
+
+function steadyOffset(zone: IANAZone, day: number): number | null {
+  let byDay = offsetCache.get(zone.name);
+  if (!byDay) offsetCache.set(zone.name, (byDay = new Map()));
+  let offset = byDay.get(day);
+  if (offset === undefined) {
+    const before = zone.offset(day * DAY_MS - 14 * 3_600_000);
+    const after = zone.offset(day * DAY_MS + 38 * 3_600_000);
+    offset = before === after ? before : null;
+    if (byDay.size > 20_000) byDay.clear();
+    byDay.set(day, offset);
+  }
+  return offset;
+}
+
+/** The instant (epoch ms) of local wall-clock `minutes` past midnight of `day` in `zoneName`. */
+export function zonedEpochMs(day: number, minutes: number, zoneName: string): number {
+  const zone = IANAZone.create(zoneName);
+  const offset = steadyOffset(zone, day);
+  if (offset !== null) return day * DAY_MS + minutes * 60_000 - offset * 60_000;
+  const date = new Date(day * DAY_MS);
+  return DateTime.fromObject(
+    {
+      year: date.getUTCFullYear(),
+      month: date.getUTCMonth() + 1,
+      day: date.getUTCDate(),
+      hour: Math.floor(minutes / 60),
+      minute: minutes % 60,
+    },
+    { zone },
+  ).toMillis();
+}
+
+/** The local date of an instant in a zone. */
+export function localDateOf(instant: Date, zoneName: string): string {
+  return DateTime.fromJSDate(instant, { zone: zoneName }).toISODate()!;
+}
+
+function occursOn(rule: RuleSpec, day: number, anchorDate: string | null): boolean {
+  if (isoWeekday(day) !== rule.dayOfWeek) return false;
+  if (day < dayNumber(rule.startDate) || day > dayNumber(rule.endDate)) return false;
+  return rule.weekType === 'ALL' || weekParity(day, anchorDate) === rule.weekType;
+}
+
+/** Whether `date` really is an occurrence date of the rule. */
+export function isOccurrenceDate(rule: RuleSpec, date: string, anchorDate: string | null): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && isoDateOfDay(dayNumber(date)) === date && occursOn(rule, dayNumber(date), anchorDate);
+}
+
+export function occurrenceAt(rule: RuleSpec, date: string): Occurrence {
+  const day = dayNumber(date);
+  return {
+    ruleId: rule.id,
+    date,
+    startAt: new Date(zonedEpochMs(day, minutesOf(rule.startTime), rule.timezone)),
+    endAt: new Date(zonedEpochMs(day, minutesOf(rule.endTime), rule.timezone)),
+  };
+}
+
+/**
+ * Occurrences of `rule` overlapping the instant range [from, to), in date order.
+ * `skip(date)` drops dates that a stored lesson has taken over.
+ */
+export function expandRule(
+  rule: RuleSpec,
+  from: Date,
+  to: Date,
+  anchorDate: string | null,
+  skip?: (date: string) => boolean,
+): Occurrence[] {
+  const fromMs = from.getTime();
+  const toMs = to.getTime();
+  // A local date is at most one day away from the UTC date of the same instant.
+  const lo = Math.max(dayNumber(rule.startDate), Math.floor(fromMs / DAY_MS) - 1);
+  const hi = Math.min(dayNumber(rule.endDate), Math.floor(toMs / DAY_MS) + 1);
+  if (lo > hi) return [];
+  const startMinutes = minutesOf(rule.startTime);
+  const endMinutes = minutesOf(rule.endTime);
+  const out: Occurrence[] = [];
+  for (let day = lo + ((rule.dayOfWeek - isoWeekday(lo) + 7) % 7); day <= hi; day += 7) {
+    if (rule.weekType !== 'ALL' && weekParity(day, anchorDate) !== rule.weekType) continue;
+    const startMs = zonedEpochMs(day, startMinutes, rule.timezone);
+    if (startMs >= toMs) continue;
+    const endMs = zonedEpochMs(day, endMinutes, rule.timezone);
+    if (endMs <= fromMs) continue;
+    const date = isoDateOfDay(day);
+    if (skip?.(date)) continue;
+    out.push({ ruleId: rule.id, date, startAt: new Date(startMs), endAt: new Date(endMs) });
+  }
+  return out;
+}
+
+/** All occurrences of a rule over its whole date span (for validating a new or changed rule). */
+export function expandWholeRule(rule: RuleSpec, anchorDate: string | null, skip?: (date: string) => boolean): Occurrence[] {
+  const from = new Date((dayNumber(rule.startDate) - 1) * DAY_MS);
+  const to = new Date((dayNumber(rule.endDate) + 2) * DAY_MS);
+  return expandRule(rule, from, to, anchorDate, skip);
+}
+
+export const occurrenceId = (ruleId: string, date: string) => `rule:${ruleId}:${date}`;
+
+export function parseOccurrenceId(id: string): { ruleId: string; date: string } | null {
+  const match = /^rule:([0-9a-f-]{36}):(\d{4}-\d{2}-\d{2})$/i.exec(id);
+  return match ? { ruleId: match[1].toLowerCase(), date: match[2] } : null;
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { LIMITS, type CalendarEventDto, type RecurringRuleDto, type WeekType } from '@tp/shared';
+import type { Infra } from '../../infra/container.js';
+import { AppError } from '../../infra/errors.js';
+import type { GroupsService } from '../groups/groups.service.js';
+import { addDays, dayNumber, expandWholeRule, localDateOf, minutesOf, type RuleSpec } from './expand.js';
+import { lessonEvent, ruleDto } from './schedule.presenter.js';
+import type { RuleFields } from './schedule.repository.js';
+import type { ScheduleService } from './schedule.service.js';
+import type { Actor, RuleRow } from './schedule.types.js';
+
+/** A rule may span at most two years: long enough for any course, short enough to validate. */
+const MAX_RULE_DAYS = 731;
+
+export interface RuleInput {
+  groupId: string;
+  title: string;
+  dayOfWeek: number;
+  weekType: WeekType;
+  startTime: string;
+  endTime: string;
+  timezone: string;
+  startDate: string;
+  endDate: string;
+}
+
+type RuleChanges = Partial<Omit<RuleInput, 'groupId'>> & { fromDate?: string };
+
+function assertRuleShape(rule: RuleSpec, anchorDate: string | null): void {
+  const minutes = minutesOf(rule.endTime) - minutesOf(rule.startTime);
+  if (minutes < LIMITS.lessonMinutes.min || minutes > LIMITS.lessonMinutes.max) {
+    throw new AppError('lesson/invalid-duration', `A lesson lasts ${LIMITS.lessonMinutes.min} minutes to ${LIMITS.lessonMinutes.max / 60} hours`, {
+      fields: { endTime: 'out of range' },
+    });
+  }
+  const days = dayNumber(rule.endDate) - dayNumber(rule.startDate);
+  if (days < 0) throw new AppError('request/invalid', 'The rule ends before it starts', { fields: { endDate: 'must not be before startDate' } });
+  if (days > MAX_RULE_DAYS) throw new AppError('request/invalid', 'A rule may span at most two years', { fields: { endDate: 'too far from startDate' } });
+  if (!expandWholeRule(rule, anchorDate).length) {
+    throw new AppError('request/invalid', 'The rule has no lessons between its dates', { fields: { startDate: 'no occurrence in range' } });
+  }
+}
+
+/** Recurring rules: create, change (whole series or from a date on), delete future occurrences. */
+export class RecurringRuleService {
+  constructor(
+    private readonly infra: Infra,
+    private readonly groups: GroupsService,
+    private readonly schedule: ScheduleService,
+  ) {}
+
+  private get repo() {
+    return this.schedule.repo;
+  }
+
+  async create(actor: Actor, input: RuleInput): Promise<RecurringRuleDto> {
+    const group = await this.groups.groupForScheduling(actor, input.groupId);
+    const id = randomUUID();
+    await this.schedule.withTeacherLock(actor.userId, async () => {
+      const anchor = await this.repo.teacherAnchor(actor.userId);
+      const spec = { ...input, id };
+      assertRuleShape(spec, anchor);
+      await this.schedule.checker.assertRuleFree(actor.userId, spec, anchor, {});
+      await this.repo.insertRule(id, { ...input, groupId: group.id, teacherId: actor.userId });
+    });
+    const rule = (await this.repo.findRule(id))!;
+    await this.pushDiff(rule, [], await this.windowEvents(rule));
+    return ruleDto(rule);
+  }
+
+  async list(actor: Actor): Promise<RecurringRuleDto[]> {
+    const scope =
+      actor.role === 'teacher'
+        ? { teacherId: actor.userId, includeArchived: true }
+        : actor.role === 'student'
+          ? { studentId: actor.userId, includeArchived: false }
+          : { includeArchived: true };
+    return (await this.repo.listRules(scope)).map(ruleDto);
+  }
+
+  async get(actor: Actor, id: string): Promise<RecurringRuleDto> {
+    const rule = await this.repo.findRule(id);
+    const visible =
+      rule &&
+      (actor.role === 'admin' ||
+        rule.teacherId === actor.userId ||
+        (actor.role === 'student' && !rule.groupArchived && (await this.groups.isMember(rule.groupId, actor.userId))));
+    if (!visible) throw new AppError('rule/not-found', 'Rule not found');
+    return ruleDto(rule);
+  }
+
+  /** Without `fromDate` the whole series changes; with it the rule is split there. */
+  async update(actor: Actor, id: string, changes: RuleChanges): Promise<{ rule: RecurringRuleDto; previous: RecurringRuleDto | null }> {
+    const { fromDate, ...fields } = changes;
+    const before = await this.owned(actor, id);
+    const beforeEvents = await this.windowEvents(before);
+    const result = await this.schedule.withTeacherLock(actor.userId, async () => {
+      const rule = await this.owned(actor, id);
+      const anchor = rule.anchorDate;
+      const merged: RuleFields = { ...pickFields(rule), ...fields };
+      if (!fromDate || fromDate <= rule.startDate) {
+        const spec = { ...merged, id };
+        assertRuleShape(spec, anchor);
+        await this.schedule.checker.assertRuleFree(actor.userId, spec, anchor, { ruleId: id });
+        await this.repo.updateRule(id, merged);
+        return { ruleId: id, previousId: null };
+      }
+      if (fromDate > rule.endDate) throw new AppError('request/invalid', 'fromDate is after the rule ends', { fields: { fromDate: 'after endDate' } });
+      const newId = randomUUID();
+      const next: RuleFields = { ...merged, startDate: fields.startDate && fields.startDate > fromDate ? fields.startDate : fromDate };
+      assertRuleShape({ ...next, id: newId }, anchor);
+      await this.schedule.checker.assertRuleFree(actor.userId, { ...next, id: newId }, anchor, { ruleId: id });
+      await this.repo.transaction(async (em) => {
+        const earlier = { ...pickFields(rule), endDate: addDays(fromDate, -1) };
+        // An earlier part without a single occurrence is no rule at all.
+        if (expandWholeRule({ ...earlier, id }, anchor).length) await this.repo.updateRule(id, earlier, em);
+        else await this.repo.deleteRule(id, em);
+        await this.repo.insertRule(newId, next, em);
+        await this.repo.repointLessons(id, newId, fromDate, em);
+      });
+      return { ruleId: newId, previousId: id };
+    });
+    const rule = (await this.repo.findRule(result.ruleId))!;
+    const previous = result.previousId ? await this.repo.findRule(result.previousId) : null;
+    const afterEvents = [...(previous ? await this.windowEvents(previous) : []), ...(await this.windowEvents(rule))];
+    await this.pushDiff(rule, beforeEvents, afterEvents);
+    return { rule: ruleDto(rule), previous: previous ? ruleDto(previous) : null };
+  }
+
+  /**
+   * Future occurrences go: the rule ends the day before `fromDate` (default today in the rule's
+   * timezone), or disappears if it never occurred. Stored past lessons stay; stored future ones are cancelled.
+   */
+  async remove(actor: Actor, id: string, fromDate?: string): Promise<void> {
+    const before = await this.owned(actor, id);
+    const beforeEvents = await this.windowEvents(before);
+    const cut = fromDate ?? localDateOf(this.infra.clock.now(), before.timezone);
+    const cancelledIds = await this.schedule.withTeacherLock(actor.userId, () =>
+      this.repo.transaction(async (em) => {
+        const cancelled = await this.repo.cancelRuleLessonsFrom(id, cut, em);
+        if (cut <= before.startDate) await this.repo.deleteRule(id, em);
+        else if (cut <= before.endDate) await this.repo.updateRule(id, { ...pickFields(before), endDate: addDays(cut, -1) }, em);
+        return cancelled;
+      }),
+    );
+    const after = await this.repo.findRule(id);
+    const afterEvents = after ? await this.windowEvents(after) : [];
+    const cancelled = await Promise.all(cancelledIds.map((lessonId) => this.repo.findLesson(lessonId)));
+    await this.pushDiff(before, beforeEvents, afterEvents, cancelled.filter((l) => l !== null).map(lessonEvent));
+  }
+
+  private async owned(actor: Actor, id: string): Promise<RuleRow> {
+    if (actor.role !== 'teacher') throw new AppError('auth/forbidden', 'Only teachers change rules');
+    const rule = await this.repo.findRule(id);
+    if (!rule || rule.teacherId !== actor.userId) throw new AppError('rule/not-found', 'Rule not found');
+    return rule;
+  }
+
+  private windowEvents(rule: RuleRow): Promise<CalendarEventDto[]> {
+    if (rule.groupArchived) return Promise.resolve([]);
+    const { from, to } = this.schedule.notifier.window();
+    return this.schedule.reader.ruleEvents(rule, from, to);
+  }
+
+  private async pushDiff(rule: RuleRow, before: CalendarEventDto[], after: CalendarEventDto[], extra: CalendarEventDto[] = []): Promise<void> {
+    const kept = new Set(after.map((e) => e.id));
+    const removedIds = before.filter((e) => !kept.has(e.id)).map((e) => e.id);
+    await this.schedule.notifier.emit(rule.teacherId, rule.groupId, [...after, ...extra], removedIds);
+  }
+}
+
+function pickFields(rule: RuleRow): RuleFields {
+  const { groupId, teacherId, title, dayOfWeek, weekType, startTime, endTime, timezone, startDate, endDate } = rule;
+  return { groupId, teacherId, title, dayOfWeek, weekType, startTime, endTime, timezone, startDate, endDate };
+}

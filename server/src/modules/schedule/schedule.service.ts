@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { LIMITS, type CalendarEventDto, type LessonDto, type LessonStatus } from '@tp/shared';
+import type { Infra } from '../../infra/container.js';
+import { AppError } from '../../infra/errors.js';
+import type { GroupsService } from '../groups/groups.service.js';
+import { CalendarReader, dateSpan } from './calendar.js';
+import { ConflictChecker, conflictError, isOverlapViolation } from './conflicts.js';
+import { expandRule, isOccurrenceDate, occurrenceAt, occurrenceId, parseOccurrenceId, type Occurrence } from './expand.js';
+import { lessonDto, lessonEvent, occurrenceEvent } from './schedule.presenter.js';
+import { ScheduleNotifier } from './schedule.notifier.js';
+import { ScheduleRepository } from './schedule.repository.js';
+import type { Actor, CalendarScope, LessonRow, RuleRow, StoredLesson } from './schedule.types.js';
+
+const DAY_MS = 86_400_000;
+
+export interface LessonResult {
+  lesson: LessonDto;
+  event: CalendarEventDto;
+}
+
+export function assertDuration(startAt: Date, endAt: Date): void {
+  const minutes = (endAt.getTime() - startAt.getTime()) / 60_000;
+  if (!(minutes >= LIMITS.lessonMinutes.min && minutes <= LIMITS.lessonMinutes.max)) {
+    throw new AppError('lesson/invalid-duration', `A lesson lasts ${LIMITS.lessonMinutes.min} minutes to ${LIMITS.lessonMinutes.max / 60} hours and ends after it starts`, {
+      fields: { endAt: 'out of range' },
+    });
+  }
+}
+
+/** Either a stored lesson or an occurrence of a rule that is not stored yet. */
+type WriteTarget = { stored: StoredLesson } | { stored: null; rule: RuleRow; occurrence: Occurrence };
+
+/** One-off lessons, occurrences, the calendar and the contract the pool relies on. */
+export class ScheduleService {
+  readonly repo: ScheduleRepository;
+  readonly reader: CalendarReader;
+  readonly checker: ConflictChecker;
+  readonly notifier: ScheduleNotifier;
+
+  constructor(
+    private readonly infra: Infra,
+    private readonly groups: GroupsService,
+  ) {
+    this.repo = new ScheduleRepository(infra.orm);
+    this.reader = new CalendarReader(this.repo);
+    this.checker = new ConflictChecker(this.repo);
+    this.notifier = new ScheduleNotifier(infra, this.reader);
+  }
+
+  /** Serialises one teacher's schedule writes so a check and its write see the same state. */
+  withTeacherLock<T>(teacherId: string, fn: () => Promise<T>): Promise<T> {
+    return this.infra.lock.withLock(`schedule:teacher:${teacherId}`, 15_000, fn);
+  }
+
+  async calendar(actor: Actor, query: { from: string; to: string; teacherId?: string; groupId?: string }): Promise<CalendarEventDto[]> {
+    const from = new Date(query.from);
+    const to = new Date(query.to);
+    if (to.getTime() <= from.getTime()) throw new AppError('request/invalid', 'The range ends before it starts', { fields: { to: 'must be after from' } });
+    if (to.getTime() - from.getTime() > LIMITS.calendarMaxDays * DAY_MS) {
+      throw new AppError('schedule/range-too-large', `The range may span at most ${LIMITS.calendarMaxDays} days`, { fields: { to: 'range too large' } });
+    }
+    let scope: CalendarScope;
+    if (actor.role === 'teacher') {
+      if (query.teacherId && query.teacherId !== actor.userId) throw new AppError('auth/forbidden', 'Teachers see their own calendar');
+      scope = { teacherId: actor.userId, groupId: query.groupId, includeArchived: true };
+    } else if (actor.role === 'student') {
+      scope = { studentId: actor.userId, teacherId: query.teacherId, groupId: query.groupId, includeArchived: false };
+    } else {
+      scope = { teacherId: query.teacherId, groupId: query.groupId, includeArchived: true };
+    }
+    return this.reader.events(scope, from, to);
+  }
+
+  /** A stored lesson or a not-yet-stored occurrence, for whoever may see it. */
+  async getEvent(actor: Actor, eventId: string): Promise<{ lesson: LessonDto | null; event: CalendarEventDto }> {
+    const occurrence = parseOccurrenceId(eventId);
+    const stored = occurrence ? await this.repo.findLessonByOccurrence(occurrence.ruleId, occurrence.date) : await this.repo.findLesson(eventId);
+    if (stored && (await this.maySee(actor, stored.teacherId, stored.groupId, stored.groupArchived))) {
+      return { lesson: lessonDto(stored), event: lessonEvent(stored) };
+    }
+    if (occurrence && !stored) {
+      const rule = await this.repo.findRule(occurrence.ruleId);
+      if (rule && !rule.groupArchived && isOccurrenceDate(rule, occurrence.date, rule.anchorDate) && (await this.maySee(actor, rule.teacherId, rule.groupId, false))) {
+        return { lesson: null, event: occurrenceEvent(rule, occurrenceAt(rule, occurrence.date)) };
+      }
+    }
+    throw new AppError('lesson/not-found', 'Lesson not found');
+  }
+
+  async createLesson(actor: Actor, input: { groupId: string; title: string; startAt: string; endAt: string }): Promise<LessonResult> {
+    const group = await this.groups.groupForScheduling(actor, input.groupId);
+    const startAt = new Date(input.startAt);
+    const endAt = new Date(input.endAt);
+    assertDuration(startAt, endAt);
+    const id = randomUUID();
+    await this.withTeacherLock(actor.userId, async () => {
+      await this.checker.assertFree(actor.userId, [{ startAt, endAt }]);
+      const lesson = { id, groupId: group.id, teacherId: actor.userId, title: input.title, startAt, endAt, status: 'scheduled' as const, ruleId: null, occurrenceDate: null };
+      await this.repo.insertLesson(lesson).catch((error) => this.rethrowOverlap(error, actor.userId, startAt, endAt));
+    });
+    const stored = (await this.repo.findLesson(id))!;
+    await this.notifier.emit(stored.teacherId, stored.groupId, [lessonEvent(stored)], []);
+    return { lesson: lessonDto(stored), event: lessonEvent(stored) };
+  }
+
+  /** Edits a stored lesson, or materialises an occurrence with the changes (the rule stays). */
+  async updateLesson(actor: Actor, eventId: string, changes: { title?: string; startAt?: string; endAt?: string; status?: 'scheduled' | 'cancelled' }): Promise<LessonResult> {
+    if (actor.role !== 'teacher') throw new AppError('auth/forbidden', 'Only teachers edit lessons');
+    const lessonId = await this.withTeacherLock(actor.userId, async () => {
+      const target = await this.writeTarget(actor, eventId);
+      const current = target.stored ?? { ...target.occurrence, title: target.rule.title, status: 'scheduled' as LessonStatus };
+      if (current.status === 'live' || current.status === 'completed') {
+        throw new AppError('lesson/not-editable', 'A live or completed lesson cannot be changed');
+      }
+      const next = {
+        title: changes.title ?? current.title,
+        startAt: changes.startAt ? new Date(changes.startAt) : current.startAt,
+        endAt: changes.endAt ? new Date(changes.endAt) : current.endAt,
+        status: changes.status ?? current.status,
+      };
+      assertDuration(next.startAt, next.endAt);
+      const occurrenceKey = target.stored ? undefined : `${target.rule.id}|${target.occurrence.date}`;
+      if (next.status === 'scheduled') {
+        await this.checker.assertFree(actor.userId, [next], { lessonId: target.stored?.id, occurrenceKey });
+      }
+      const write = target.stored
+        ? this.repo.updateLesson(target.stored.id, next).then(() => target.stored.id)
+        : this.insertOccurrence(target.rule, target.occurrence.date, next);
+      return write.catch((error) => this.rethrowOverlap(error, actor.userId, next.startAt, next.endAt));
+    });
+    const stored = (await this.repo.findLesson(lessonId))!;
+    const removed = stored.ruleId && stored.occurrenceDate ? [occurrenceId(stored.ruleId, stored.occurrenceDate)] : [];
+    await this.notifier.emit(stored.teacherId, stored.groupId, [lessonEvent(stored)], removed);
+    return { lesson: lessonDto(stored), event: lessonEvent(stored) };
+  }
+
+  cancelLesson(actor: Actor, eventId: string): Promise<LessonResult> {
+    return this.updateLesson(actor, eventId, { status: 'cancelled' });
+  }
+
+  // ---- Contract for the pool ----
+
+  async findLesson(lessonId: string): Promise<LessonRow | null> {
+    const lesson = await this.repo.findLesson(lessonId);
+    return lesson ? this.repo.toLessonRow(lesson) : null;
+  }
+
+  /** A uuid names a stored lesson; `rule:{id}:{date}` is stored now (idempotently). Teacher only. */
+  async materializeEvent(actor: { userId: string; role: Actor['role'] }, eventId: string): Promise<LessonRow> {
+    const occurrence = parseOccurrenceId(eventId);
+    if (!occurrence) {
+      const lesson = /^[0-9a-f-]{36}$/i.test(eventId) ? await this.repo.findLesson(eventId) : null;
+      if (!lesson) throw new AppError('lesson/not-found', 'Lesson not found');
+      if (lesson.teacherId !== actor.userId) throw new AppError('auth/forbidden', 'Only the lesson’s teacher may do this');
+      return this.repo.toLessonRow(lesson);
+    }
+    const rule = await this.repo.findRule(occurrence.ruleId);
+    if (!rule) throw new AppError('lesson/not-found', 'Lesson not found');
+    if (rule.teacherId !== actor.userId) throw new AppError('auth/forbidden', 'Only the lesson’s teacher may do this');
+    const existing = await this.repo.findLessonByOccurrence(rule.id, occurrence.date);
+    if (existing) return this.repo.toLessonRow(existing);
+    if (rule.groupArchived || !isOccurrenceDate(rule, occurrence.date, rule.anchorDate)) throw new AppError('lesson/not-found', 'No such occurrence');
+    const at = occurrenceAt(rule, occurrence.date);
+    const id = await this.insertOccurrence(rule, occurrence.date, { title: rule.title, startAt: at.startAt, endAt: at.endAt, status: 'scheduled' }).catch((error) =>
+      this.rethrowOverlap(error, rule.teacherId, at.startAt, at.endAt),
+    );
+    const stored = (await this.repo.findLesson(id))!;
+    await this.notifier.emit(stored.teacherId, stored.groupId, [lessonEvent(stored)], [eventId]);
+    return this.repo.toLessonRow(stored);
+  }
+
+  /** Re-reads a lesson and pushes it to its teacher and group (after the pool changed it). */
+  async notifyLessonChanged(lessonId: string): Promise<void> {
+    const lesson = await this.repo.findLesson(lessonId);
+    if (!lesson) return;
+    const removed = lesson.ruleId && lesson.occurrenceDate ? [occurrenceId(lesson.ruleId, lesson.occurrenceDate)] : [];
+    await this.notifier.emit(lesson.teacherId, lesson.groupId, [lessonEvent(lesson)], removed);
+  }
+
+  /** Everything scheduled in [from, to) across all teachers: stored lessons and rule occurrences. */
+  async scheduledIntervals(from: Date, to: Date): Promise<Array<{ startAt: Date; endAt: Date; lessonId: string; teacherId: string }>> {
+    const { fromDate, toDate } = dateSpan(from, to);
+    const [lessons, rules, taken] = await Promise.all([
+      this.repo.allBusyLessons(from, to),
+      this.repo.rulesInRange({ includeArchived: false }, fromDate, toDate),
+      this.repo.materialisedKeys(null, fromDate, toDate),
+    ]);
+    const out = lessons.map((l) => ({ startAt: l.startAt, endAt: l.endAt, lessonId: l.id, teacherId: l.teacherId }));
+    for (const rule of rules) {
+      for (const o of expandRule(rule, from, to, rule.anchorDate, (date) => taken.has(`${rule.id}|${date}`))) {
+        out.push({ startAt: o.startAt, endAt: o.endAt, lessonId: occurrenceId(rule.id, o.date), teacherId: rule.teacherId });
+      }
+    }
+    return out.sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
+  }
+
+  // ---- Internals ----
+
+  private async maySee(actor: Actor, teacherId: string, groupId: string, groupArchived: boolean): Promise<boolean> {
+    if (actor.role === 'admin') return true;
+    if (actor.role === 'teacher') return teacherId === actor.userId;
+    return !groupArchived && (await this.groups.isMember(groupId, actor.userId));
+  }
+
+  private async writeTarget(actor: Actor, eventId: string): Promise<WriteTarget> {
+    const occurrence = parseOccurrenceId(eventId);
+    if (!occurrence) {
+      const stored = await this.repo.findLesson(eventId);
+      if (!stored || stored.teacherId !== actor.userId) throw new AppError('lesson/not-found', 'Lesson not found');
+      return { stored };
+    }
+    const rule = await this.repo.findRule(occurrence.ruleId);
+    if (!rule || rule.teacherId !== actor.userId) throw new AppError('lesson/not-found', 'Lesson not found');
+    const stored = await this.repo.findLessonByOccurrence(rule.id, occurrence.date);
+    if (stored) return { stored };
+    if (rule.groupArchived || !isOccurrenceDate(rule, occurrence.date, rule.anchorDate)) throw new AppError('lesson/not-found', 'No such occurrence');
+    return { stored: null, rule, occurrence: occurrenceAt(rule, occurrence.date) };
+  }
+
+  /** Stores an occurrence; a concurrent materialisation of the same date wins and is returned. */
+  private async insertOccurrence(rule: RuleRow, date: string, values: { title: string; startAt: Date; endAt: Date; status: LessonStatus }): Promise<string> {
+    assertDuration(values.startAt, values.endAt);
+    const id = randomUUID();
+    const inserted = await this.repo.insertLesson({ id, groupId: rule.groupId, teacherId: rule.teacherId, ruleId: rule.id, occurrenceDate: date, ...values });
+    if (inserted) return id;
+    return (await this.repo.findLessonByOccurrence(rule.id, date))!.id;
+  }
+
+  private async rethrowOverlap(error: unknown, teacherId: string, startAt: Date, endAt: Date): Promise<never> {
+    if (!isOverlapViolation(error)) throw error;
+    const [clash] = await this.repo.busyLessons(teacherId, startAt, endAt);
+    if (clash) throw conflictError({ id: clash.id, title: clash.title, startAt: clash.startAt, endAt: clash.endAt });
+    throw new AppError('schedule/conflict', 'The lesson overlaps another lesson of this teacher');
+  }
+}
