@@ -1,5 +1,5 @@
 import type { CookieOptions, Request, Response } from 'express';
-import { selfServiceRole, type Role } from '@tp/shared';
+import { LIMITS, selfServiceRole, type Role } from '@tp/shared';
 import type { Env } from '../../config/env.js';
 import type { AccessTokens } from './access-token.js';
 import type { Session } from './sessions.service.js';
@@ -18,7 +18,8 @@ export function authCookie(env: Env, extra: CookieOptions = {}): CookieOptions {
 }
 
 export function setRefreshCookie(res: Response, env: Env, session: Session): void {
-  res.cookie(REFRESH_COOKIE, session.refreshToken, authCookie(env, { expires: session.refreshExpiresAt }));
+  // A relative lifetime: the cookie must not depend on the server's and the browser's clocks agreeing.
+  res.cookie(REFRESH_COOKIE, session.refreshToken, authCookie(env, { maxAge: LIMITS.refreshTokenDays * 24 * 3600 * 1000 }));
 }
 
 export function clearRefreshCookie(res: Response, env: Env): void {
