@@ -2,11 +2,13 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createTestApp } from '../../setup/app.js';
+import { ManualClock } from '../../../server/src/infra/clock.js';
 import { buildTeacher } from '../../factories/users.js';
 import { signZoomWebhook, startFakeZoom } from '../../fakes/zoom.js';
 
 const SECRET = 'zoom-webhook-secret-for-tests';
-const app = await createTestApp({ env: { ZOOM_WEBHOOK_SECRET: SECRET } });
+const clock = new ManualClock();
+const app = await createTestApp({ clock, env: { ZOOM_WEBHOOK_SECRET: SECRET } });
 const zoom = await startFakeZoom({ now: () => app.clock.now() });
 afterAll(() => zoom.close());
 const hook = `${app.url}/api/webhooks/zoom`;
@@ -31,7 +33,7 @@ async function lessonWithMeeting(meetingId: string): Promise<string> {
   return lessonId;
 }
 
-beforeEach(() => app.clock.set('2026-01-15T10:00:00Z'));
+beforeEach(() => clock.set('2026-01-15T10:00:00Z'));
 
 describe('zoom webhook: authenticity', () => {
   it('answers endpoint.url_validation with the HMAC of the plain token', async () => {
