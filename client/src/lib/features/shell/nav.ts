@@ -1,0 +1,34 @@
+import type { Role } from '@tp/shared';
+import type { MessageKey } from '$lib/i18n/i18n.svelte.js';
+
+export interface NavItem {
+  href: string;
+  label: MessageKey;
+  /** Highlight only on an exact path match (the dashboard), not on sub-paths. */
+  exact?: boolean;
+}
+
+/**
+ * The navigation of each role. A feature adds its page here (and its route under `src/routes/app/`).
+ */
+export const navByRole: Record<Role, NavItem[]> = {
+  teacher: [
+    { href: '/app', label: 'nav.dashboard', exact: true },
+    { href: '/app/calendar', label: 'nav.calendar' },
+    { href: '/app/groups', label: 'nav.groups' },
+  ],
+  student: [
+    { href: '/app', label: 'nav.dashboard', exact: true },
+    { href: '/app/calendar', label: 'nav.calendar' },
+  ],
+  admin: [
+    { href: '/app', label: 'nav.dashboard', exact: true },
+    { href: '/app/pool', label: 'nav.pool' },
+    { href: '/app/audit', label: 'nav.audit' },
+    { href: '/app/users', label: 'nav.users' },
+  ],
+};
+
+export function isActive(item: NavItem, pathname: string): boolean {
+  return item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
+}

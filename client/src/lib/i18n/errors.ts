@@ -1,0 +1,37 @@
+import { LIMITS } from '@tp/shared';
+import { ApiError } from '../api/errors.js';
+import { t, type MessageKey } from './i18n.svelte.js';
+
+const byCode: Partial<Record<ApiError['code'], MessageKey>> = {
+  'network/offline': 'error.network',
+  'auth/invalid-credentials': 'error.invalidCredentials',
+  'auth/email-taken': 'error.emailTaken',
+  'auth/weak-password': 'error.weakPassword',
+  'auth/token-invalid': 'error.tokenInvalid',
+  'auth/token-expired': 'error.tokenExpired',
+  'auth/role-required': 'error.roleRequired',
+  'auth/forbidden': 'error.forbidden',
+  'request/invalid': 'error.fieldsInvalid',
+};
+
+/**
+ * A readable, translated message for a failed call. Render it in the template (not at catch time)
+ * so it follows a language switch.
+ */
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof ApiError)) return t('error.generic');
+  if (error.code === 'rate/limited') return t('error.rateLimited', { seconds: error.retryAfter ?? 60 });
+  const key = byCode[error.code];
+  if (key) return t(key);
+  return error.message || t('error.generic');
+}
+
+/** Server field errors are English sentences from zod; show ours where we know the field's rule. */
+export function fieldError(error: unknown, field: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const message = error.fields[field];
+  if (!message) return undefined;
+  if (field === 'email') return t('error.invalidEmail');
+  if (field === 'password' && error.code !== 'auth/invalid-credentials') return t('password.hint', { min: LIMITS.password.min });
+  return message;
+}
