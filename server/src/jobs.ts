@@ -1,5 +1,6 @@
 import type { AppContext } from './modules/index.js';
 import { confirmReminderJob } from './modules/auth/auth.jobs.js';
+import { poolSweepJob } from './modules/pool/pool.jobs.js';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -16,7 +17,7 @@ export interface JobDefinition {
 }
 
 /** Every module's jobs; a module adds its own. */
-export const jobDefinitions: JobDefinition[] = [confirmReminderJob];
+export const jobDefinitions: JobDefinition[] = [confirmReminderJob, poolSweepJob];
 
 export async function startBackgroundJobs(ctx: AppContext, where: { inServer: boolean }): Promise<BackgroundJobs> {
   const timers: NodeJS.Timeout[] = [];

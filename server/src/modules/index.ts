@@ -19,6 +19,15 @@ import { groupsRoutes } from './groups/groups.routes.js';
 import { ScheduleService } from './schedule/schedule.service.js';
 import { RecurringRuleService } from './schedule/rules.service.js';
 import { scheduleRoutes } from './schedule/schedule.routes.js';
+import { AuditService } from './audit/audit.service.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { createProviderRegistry } from './meetings/providers/index.js';
+import { demoMeetingRoutes } from './meetings/providers/demo/demo.routes.js';
+import { PoolService } from './pool/pool.service.js';
+import { PoolAdminService } from './pool/pool-admin.service.js';
+import { poolLessonRoutes } from './pool/pool.routes.js';
+import { poolAdminRoutes } from './pool/pool-admin.routes.js';
+import { poolRooms, poolSocket } from './pool/pool.socket.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
@@ -29,6 +38,9 @@ export interface Services {
   groups: GroupsService;
   schedule: ScheduleService;
   recurringRules: RecurringRuleService;
+  audit: AuditService;
+  pool: PoolService;
+  poolAdmin: PoolAdminService;
 }
 
 export interface AppContext {
@@ -43,21 +55,25 @@ export function createServices(infra: Infra): Services {
   const sessions = new SessionsService(authRepo, users, infra);
   users.onSessionsInvalidated((userId) => sessions.endAll(userId));
   const auth = new AuthService(authRepo, users, sessions, mailer, infra);
-  const webhooks = new WebhooksService(infra, () => undefined);
+  const webhooks = new WebhooksService(infra, () => pool);
   const groups = new GroupsService(infra);
   const schedule = new ScheduleService(infra, groups);
   groups.onChange((change) => schedule.notifier.groupChanged(change));
   const recurringRules = new RecurringRuleService(infra, groups, schedule);
-  return { mailer, users, auth, webhooks, groups, schedule, recurringRules };
+  const audit = new AuditService(infra);
+  const pool = new PoolService(infra, createProviderRegistry(infra), audit, () => ({ schedule, groups }));
+  const poolAdmin = new PoolAdminService(pool);
+  return { mailer, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes];
 
 /** Socket handlers registered per connection. */
-export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [];
+export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket];
 
 /** Rooms a user's sockets join on connect beyond user/role rooms (groups, teacher, admin pool). */
 export const roomProviders: Array<(ctx: AppContext, user: { userId: string; role: string }) => Promise<string[]>> = [
   async ({ services }, user) => (user.role === 'student' ? (await services.groups.groupIdsForStudent(user.userId)).map(rooms.group) : []),
+  poolRooms,
 ];

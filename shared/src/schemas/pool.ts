@@ -89,3 +89,52 @@ export const meetingDto = z.object({
   account: z.object({ id: uuid, label: z.string() }).optional(),
 });
 export type MeetingDto = z.infer<typeof meetingDto>;
+
+/** Optional `Idempotency-Key` header of a start: a retried request with the same key gets the same answer. */
+export const idempotencyKey = z.string().regex(/^[\w.:-]{8,128}$/, 'expected 8-128 characters of [A-Za-z0-9_.:-]');
+export const poolSyncPayload = z.strictObject({});
+export const leaseDto = z.object({
+  id: uuid,
+  accountId: uuid,
+  accountLabel: z.string(),
+  slot: z.number(),
+  lessonId: uuid,
+  lessonTitle: z.string(),
+  teacherId: uuid,
+  teacherName: z.string(),
+  acquiredAt: z.string(),
+  releasedAt: z.string().nullable(),
+  releaseReason: z.enum(RELEASE_REASONS).nullable(),
+  meetingId: z.string().nullable(),
+});
+export type LeaseDto = z.infer<typeof leaseDto>;
+export const auditEntryDto = z.object({
+  id: uuid,
+  at: z.string(),
+  actorId: uuid.nullable(),
+  actorName: z.string().nullable(),
+  actorRole: z.string().nullable(),
+  action: z.string(),
+  lessonId: uuid.nullable(),
+  accountId: uuid.nullable(),
+  ip: z.string().nullable(),
+  outcome: z.enum(['ok', 'error']),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEntryDto = z.infer<typeof auditEntryDto>;
+/** `DELETE /api/pool/accounts/:id`: an account with lease history is deactivated, not deleted. */
+export const removeAccountDto = z.object({ removed: z.enum(['deleted', 'deactivated']) });
+
+/** The built-in demo provider's meeting page (no network, no real video). */
+export const demoMeetingParam = z.strictObject({ meetingId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a meeting id') });
+export const demoMeetingQuery = z.strictObject({ host: z.string().max(200).optional() });
+export const endDemoMeetingBody = z.strictObject({ hostToken: z.string().min(1).max(200) });
+export const demoMeetingDto = z.object({
+  meetingId: z.string(),
+  lessonTitle: z.string(),
+  groupName: z.string(),
+  status: z.enum(['scheduled', 'live', 'completed', 'cancelled']),
+  /** The caller holds the host link. */
+  host: z.boolean(),
+});
+export type DemoMeetingDto = z.infer<typeof demoMeetingDto>;

@@ -1,0 +1,54 @@
+import type { AuditEntryDto } from '@tp/shared';
+import type { Infra } from '../../infra/container.js';
+import { AuditRepository, type AuditFilter } from './audit.repository.js';
+import { presentAuditEntry } from './audit.presenter.js';
+
+export interface AuditActor {
+  userId: string | null;
+  role: string | null;
+  ip?: string | null;
+}
+
+export interface AuditInput {
+  actor: AuditActor | null;
+  action: string;
+  lessonId?: string | null;
+  accountId?: string | null;
+  outcome: 'ok' | 'error';
+  detail?: Record<string, unknown>;
+}
+
+/** Who started, ended or released what, when, from which IP, and the outcome. */
+export class AuditService {
+  private readonly repository: AuditRepository;
+
+  constructor(private readonly infra: Infra) {
+    this.repository = new AuditRepository(infra.orm);
+  }
+
+  /** Never fails the caller's operation: a lost audit line is logged, the lesson still starts. */
+  async record(input: AuditInput): Promise<void> {
+    try {
+      await this.repository.insert([
+        {
+          at: this.infra.clock.now(),
+          actorId: input.actor?.userId ?? null,
+          actorRole: input.actor?.role ?? null,
+          action: input.action,
+          lessonId: input.lessonId ?? null,
+          accountId: input.accountId ?? null,
+          ip: input.actor?.ip ?? null,
+          outcome: input.outcome,
+          detail: input.detail ?? {},
+        },
+      ]);
+    } catch (error) {
+      this.infra.logger.error({ err: error, action: input.action }, 'audit write failed');
+    }
+  }
+
+  async list(filter: AuditFilter): Promise<{ items: AuditEntryDto[]; total: number }> {
+    const page = await this.repository.list(filter);
+    return { total: page.total, items: page.items.map(presentAuditEntry) };
+  }
+}

@@ -1,0 +1,177 @@
+import { LIMITS } from '@tp/shared';
+import { AppError } from '../../infra/errors.js';
+import type { Limiter } from '../../infra/rate-limit.js';
+import { ProviderError, type ProviderMeeting } from '../meetings/provider.js';
+import { IdempotencyStore } from './idempotency.js';
+import { LockedBatcher } from './locked-batcher.js';
+import { LessonAlreadyLeased, type PoolLesson, type Reservation } from './pool.repository.js';
+import { providerAccount, providerFor, type PoolCore } from './pool.core.js';
+import type { Actor } from './pool.peers.js';
+
+export interface StartResult {
+  lessonId: string;
+  meetingId: string;
+  joinUrl: string;
+  startUrl: string;
+  password: string | null;
+  account: { id: string; label: string };
+}
+
+/** How long a start that lost the race for a lesson waits for the winner's meeting. */
+const AWAIT_WINNER_MS = 45_000;
+
+/**
+ * Starting a lesson: reserve a slot (efficiency lock + one statement with SKIP LOCKED, fenced by
+ * constraints), commit, then ask the provider; a failure gives the slot back.
+ */
+export class StartFlow {
+  private readonly limiter: Limiter;
+  private readonly idempotency: IdempotencyStore;
+  private readonly reserver: LockedBatcher<{ lessonId: string; teacherId: string }, Reservation | null>;
+
+  constructor(private readonly core: PoolCore) {
+    const { infra } = core;
+    this.limiter = infra.limiter('lesson-start', infra.env.START_RATE_PER_MIN, 60);
+    this.idempotency = new IdempotencyStore(infra.redis, infra.logger);
+    this.reserver = new LockedBatcher(infra.lock, 'pool', 5_000, ({ lessonId, teacherId }) =>
+      core.repo.reserve(lessonId, teacherId, infra.clock.now()),
+    );
+  }
+
+  async start(actor: Actor, lesson: PoolLesson, idempotencyKey?: string): Promise<StartResult> {
+    const { infra, repo } = this.core;
+    const now = infra.clock.now();
+    if (lesson.teacherId !== actor.userId) throw new AppError('auth/forbidden', "Only the lesson's teacher can start it");
+    // Idempotency: a lesson that already has its meeting answers with it, whatever the clock says.
+    if (lesson.status === 'live' && lesson.meetingId && lesson.leaseId) return this.existing(lesson);
+    const key = idempotencyKey ? `start:${actor.userId}:${lesson.id}:${idempotencyKey}` : null;
+    if (key) {
+      const stored = await this.idempotency.get<StartResult>(key);
+      if (stored) return stored;
+    }
+    assertStartable(lesson, now);
+    if (lesson.leaseId) return this.awaitWinner(lesson.id);
+    await this.limiter.consume(actor.userId, 'Too many start attempts; wait a minute and try again');
+
+    let reservation: Reservation | null;
+    try {
+      reservation = await this.reserver.submit({ lessonId: lesson.id, teacherId: actor.userId });
+    } catch (error) {
+      if (error instanceof LessonAlreadyLeased) return this.awaitWinner(lesson.id);
+      throw error;
+    }
+    if (!reservation) throw await this.exhausted(actor, lesson);
+
+    const result = await this.provision(actor, lesson, reservation);
+    if (key) await this.idempotency.set(key, result);
+    return result;
+  }
+
+  private async provision(actor: Actor, lesson: PoolLesson, reservation: Reservation): Promise<StartResult> {
+    const { infra, repo, events, audit, providers } = this.core;
+    const provider = providers.get(reservation.provider);
+    let meeting: ProviderMeeting;
+    try {
+      meeting = await provider.createMeeting({
+        account: providerAccount(this.core, { ...reservation, id: reservation.accountId }),
+        lessonId: lesson.id,
+        topic: `${lesson.title} · ${lesson.groupName}`,
+        startTime: lesson.startAt,
+        durationMinutes: Math.round((lesson.endAt.getTime() - lesson.startAt.getTime()) / 60_000),
+        timezone: 'UTC',
+      });
+    } catch (error) {
+      await repo.releaseLease(reservation.leaseId, 'failure', infra.clock.now());
+      events.accountChanged(reservation.accountId);
+      const detail = { provider: reservation.provider, error: error instanceof Error ? error.message : String(error), status: error instanceof ProviderError ? error.status : null };
+      infra.logger.warn({ ...detail, lessonId: lesson.id }, 'meeting creation failed; lease released');
+      await audit.record({ actor, action: 'lesson.start', lessonId: lesson.id, accountId: reservation.accountId, outcome: 'error', detail });
+      throw new AppError('provider/unavailable', 'The video service did not answer; try again in a minute');
+    }
+
+    const now = infra.clock.now();
+    const attached = await repo.attachMeeting(reservation.leaseId, { provider: reservation.provider, ...meeting }, now);
+    if (!attached) {
+      // The sweep reclaimed the slot while the provider was slow: do not leave a meeting nobody holds.
+      await provider.endMeeting(providerAccount(this.core, { ...reservation, id: reservation.accountId }), meeting.meetingId).catch(() => undefined);
+      await audit.record({ actor, action: 'lesson.start', lessonId: lesson.id, accountId: reservation.accountId, outcome: 'error', detail: { error: 'lease reclaimed before the meeting was stored' } });
+      throw new AppError('provider/unavailable', 'Starting took too long; try again');
+    }
+    await audit.record({ actor, action: 'lesson.start', lessonId: lesson.id, accountId: reservation.accountId, outcome: 'ok', detail: { meetingId: meeting.meetingId, provider: reservation.provider, slot: reservation.slot } });
+    events.lessonLive(lesson, meeting, now);
+    events.accountChanged(reservation.accountId);
+    events.lessonChanged(lesson.id);
+    return {
+      lessonId: lesson.id,
+      meetingId: meeting.meetingId,
+      joinUrl: meeting.joinUrl,
+      startUrl: meeting.startUrl,
+      password: meeting.password,
+      account: { id: reservation.accountId, label: reservation.label },
+    };
+  }
+
+  /** The lesson's current meeting for its teacher, with a fresh host link when the stored one is old. */
+  async existing(lesson: PoolLesson): Promise<StartResult> {
+    const { infra, repo, accounts } = this.core;
+    let startUrl = lesson.startUrl ?? '';
+    const issued = lesson.startUrlIssuedAt?.getTime() ?? 0;
+    const now = infra.clock.now();
+    if (lesson.meetingProvider && lesson.meetingAccountId && now.getTime() - issued > LIMITS.startUrlMaxAgeMinutes * 60_000) {
+      const target = await providerFor(this.core, lesson.meetingProvider, lesson.meetingAccountId);
+      if (target) {
+        try {
+          startUrl = await target.provider.refreshStartUrl(target.account, lesson.meetingId!);
+          await repo.storeStartUrl(lesson.id, startUrl, now);
+        } catch (error) {
+          infra.logger.warn({ err: String(error), lessonId: lesson.id }, 'could not refresh the host link');
+          throw new AppError('provider/unavailable', 'The video service did not answer; try again in a minute');
+        }
+      }
+    }
+    const account = lesson.meetingAccountId ? await accounts.find(lesson.meetingAccountId) : null;
+    return {
+      lessonId: lesson.id,
+      meetingId: lesson.meetingId!,
+      joinUrl: lesson.joinUrl!,
+      startUrl,
+      password: lesson.password,
+      account: { id: lesson.meetingAccountId ?? '', label: account?.label ?? '' },
+    };
+  }
+
+  /** Another start of this lesson holds the lease: wait for its meeting (or its failure). */
+  private async awaitWinner(lessonId: string): Promise<StartResult> {
+    const deadline = Date.now() + AWAIT_WINNER_MS;
+    for (let wait = 20; Date.now() < deadline; wait = Math.min(wait * 2, 250)) {
+      const lesson = await this.core.repo.findLesson(lessonId);
+      if (!lesson) throw new AppError('lesson/not-found', 'Lesson not found');
+      if (lesson.status === 'live' && lesson.meetingId && lesson.leaseId) return this.existing(lesson);
+      if (!lesson.leaseId) throw new AppError('provider/unavailable', 'Starting the meeting failed; try again');
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    throw new AppError('provider/unavailable', 'The video service is slow to answer; try again in a minute');
+  }
+
+  private async exhausted(actor: Actor, lesson: PoolLesson): Promise<AppError> {
+    const { infra, repo, audit } = this.core;
+    const now = infra.clock.now();
+    const soonest = await repo.soonestLeaseEnd();
+    const graceMs = infra.env.RELEASE_GRACE_MIN * 60_000;
+    const seconds = Math.max(60, soonest ? Math.ceil((soonest.getTime() + graceMs - now.getTime()) / 1000) : 60);
+    const minutes = Math.ceil(seconds / 60);
+    void audit.record({ actor, action: 'lesson.start', lessonId: lesson.id, outcome: 'error', detail: { error: 'pool/exhausted', retryAfterSeconds: seconds } });
+    return new AppError('pool/exhausted', `All rooms are busy; try again in ${minutes} min`, { retryAfterSeconds: seconds });
+  }
+}
+
+function assertStartable(lesson: PoolLesson, now: Date): void {
+  if (lesson.status === 'cancelled' || lesson.status === 'completed') {
+    throw new AppError('lesson/not-startable', `The lesson is ${lesson.status}`);
+  }
+  const opensAt = lesson.startAt.getTime() - LIMITS.startLeadMinutes * 60_000;
+  if (now.getTime() < opensAt) {
+    throw new AppError('lesson/not-startable', `The lesson can be started from ${LIMITS.startLeadMinutes} minutes before its start`);
+  }
+  if (now.getTime() >= lesson.endAt.getTime()) throw new AppError('lesson/not-startable', 'The lesson is over');
+}

@@ -1,0 +1,310 @@
+import { randomUUID } from 'node:crypto';
+import type { ProviderName, ReleaseReason } from '@tp/shared';
+import type { Orm } from '../../infra/db.js';
+
+/** A lesson as the pool sees it: schedule fields plus the meeting columns the pool owns. */
+export interface PoolLesson {
+  id: string;
+  groupId: string;
+  groupName: string;
+  teacherId: string;
+  title: string;
+  startAt: Date;
+  endAt: Date;
+  status: 'scheduled' | 'live' | 'completed' | 'cancelled';
+  meetingProvider: ProviderName | null;
+  meetingAccountId: string | null;
+  meetingId: string | null;
+  joinUrl: string | null;
+  startUrl: string | null;
+  startUrlIssuedAt: Date | null;
+  password: string | null;
+  startedAt: Date | null;
+  /** The lesson's active lease, if any. */
+  leaseId: string | null;
+  leaseAccountId: string | null;
+  leaseMeetingId: string | null;
+}
+
+export interface Reservation {
+  leaseId: string;
+  accountId: string;
+  slot: number;
+  provider: ProviderName;
+  label: string;
+  email: string;
+  credentialsSealed: string | null;
+}
+
+export interface ReleasedLease {
+  leaseId: string;
+  lessonId: string;
+  accountId: string;
+  teacherId: string;
+  meetingId: string | null;
+  /** The lesson went live → completed with this release. */
+  lessonCompleted: boolean;
+}
+
+export interface MeetingFields {
+  provider: ProviderName;
+  meetingId: string;
+  uuid: string | null;
+  joinUrl: string;
+  startUrl: string;
+  password: string | null;
+}
+
+/** Thrown when the lesson already holds an active lease: a concurrent start of the same lesson won. */
+export class LessonAlreadyLeased extends Error {}
+
+type Row = Record<string, unknown>;
+const date = (value: unknown) => (value == null ? null : value instanceof Date ? value : new Date(String(value)));
+const SLOT_CONSTRAINT = 'meeting_leases_active_slot_unique';
+const LESSON_CONSTRAINT = 'meeting_leases_active_lesson_unique';
+
+const LESSON_SELECT = `
+  select l.id, l.group_id, g.name as group_name, l.teacher_id, l.title, l.start_at, l.end_at, l.status,
+         l.meeting_provider, l.meeting_account_id, l.meeting_id, l.join_url, l.start_url, l.start_url_issued_at,
+         l.meeting_password, l.started_at, ml.id as lease_id, ml.account_id as lease_account_id, ml.meeting_id as lease_meeting_id
+    from lessons l
+    join groups g on g.id = l.group_id
+    left join meeting_leases ml on ml.lesson_id = l.id and ml.released_at is null`;
+
+/**
+ * The pool's SQL over leases and the lessons' meeting columns. Every write that decides occupancy is a
+ * single statement, so it is one transaction and one round trip; the constraints are the fence.
+ */
+export class PoolRepository {
+  constructor(private readonly orm: Orm) {}
+
+  private run(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return this.orm.em.fork().getConnection().execute<Row[]>(sql, params);
+  }
+
+  async findLesson(lessonId: string): Promise<PoolLesson | null> {
+    const rows = await this.run(`${LESSON_SELECT} where l.id = ?`, [lessonId]);
+    return rows[0] ? toLesson(rows[0]) : null;
+  }
+
+  async findLessonByMeeting(provider: ProviderName, meetingId: string): Promise<PoolLesson | null> {
+    const rows = await this.run(
+      `${LESSON_SELECT} where l.meeting_provider = ? and l.meeting_id = ? order by l.start_at desc limit 1`,
+      [provider, meetingId],
+    );
+    return rows[0] ? toLesson(rows[0]) : null;
+  }
+
+  /** The stored lesson of a rule's occurrence, if it was materialised. */
+  async findOccurrenceId(ruleId: string, date: string): Promise<string | null> {
+    const rows = await this.run(`select id from lessons where rule_id = ? and occurrence_date = ?`, [ruleId, date]);
+    return rows[0] ? String(rows[0].id) : null;
+  }
+
+  async isGroupMember(groupId: string, userId: string): Promise<boolean> {
+    const rows = await this.run(`select 1 from group_members where group_id = ? and student_id = ?`, [groupId, userId]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Reserves a slot for the lesson: locks one account with a free slot (SKIP LOCKED, so concurrent
+   * reservers spread over accounts instead of queueing), preferring the teacher's last account, then the
+   * least recently used; inserts the lease at the lowest free slot; stamps last_used_at. Null = all busy.
+   */
+  async reserve(lessonId: string, teacherId: string, now: Date): Promise<Reservation | null> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const rows = await this.run(
+          `with last as (
+             select account_id from meeting_leases where teacher_id = ? order by acquired_at desc limit 1
+           ), picked as (
+             select a.id, a.capacity from meeting_accounts a
+              where a.active
+                and (select count(*) from meeting_leases l where l.account_id = a.id and l.released_at is null) < a.capacity
+              order by (a.id = (select account_id from last)) is true desc, a.last_used_at asc nulls first, a.id
+              limit 1
+              for update of a skip locked
+           ), free as (
+             select p.id, p.capacity,
+                    (select min(s) from generate_series(0, p.capacity - 1) s
+                      where not exists (select 1 from meeting_leases l where l.account_id = p.id and l.slot = s and l.released_at is null)) as slot
+               from picked p
+           ), lease as (
+             insert into meeting_leases (id, account_id, capacity, slot, lesson_id, teacher_id, acquired_at)
+             select ?, id, capacity, slot, ?, ?, ? from free where slot is not null
+             returning id, account_id, slot
+           )
+           update meeting_accounts a set last_used_at = ? from lease where a.id = lease.account_id
+           returning lease.id as lease_id, a.id as account_id, lease.slot, a.provider, a.label, a.email, a.credentials_sealed`,
+          [teacherId, randomUUID(), lessonId, teacherId, now, now],
+        );
+        const row = rows[0];
+        if (!row) return null;
+        return {
+          leaseId: String(row.lease_id),
+          accountId: String(row.account_id),
+          slot: Number(row.slot),
+          provider: row.provider as ProviderName,
+          label: String(row.label),
+          email: String(row.email),
+          credentialsSealed: (row.credentials_sealed as string | null) ?? null,
+        };
+      } catch (error) {
+        const constraint = constraintOf(error);
+        if (constraint === LESSON_CONSTRAINT) throw new LessonAlreadyLeased('lesson already leased');
+        // A slot taken by a transaction that committed after our snapshot: the fence held; look again.
+        if (constraint === SLOT_CONSTRAINT && attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Stores the provider's meeting on the lease and the lesson, which goes live. False = the lease is gone. */
+  async attachMeeting(leaseId: string, meeting: MeetingFields, now: Date): Promise<boolean> {
+    const rows = await this.run(
+      `with lease as (
+         update meeting_leases set meeting_id = ? where id = ? and released_at is null returning lesson_id, account_id
+       )
+       update lessons l set meeting_provider = ?, meeting_account_id = lease.account_id, meeting_id = ?, meeting_uuid = ?,
+              join_url = ?, start_url = ?, start_url_issued_at = ?, meeting_password = ?, status = 'live',
+              started_at = ?, ended_at = null, updated_at = ?
+         from lease where l.id = lease.lesson_id
+       returning l.id`,
+      [meeting.meetingId, leaseId, meeting.provider, meeting.meetingId, meeting.uuid, meeting.joinUrl, meeting.startUrl, now, meeting.password, now, now],
+    );
+    return rows.length > 0;
+  }
+
+  async storeStartUrl(lessonId: string, startUrl: string, now: Date): Promise<void> {
+    await this.run(`update lessons set start_url = ?, start_url_issued_at = ? where id = ?`, [startUrl, now, lessonId]);
+  }
+
+  /**
+   * Closes the lease once (a second caller gets null). A provisioned lease ends its live lesson, unless
+   * the release is a provisioning failure; an unprovisioned one leaves the lesson startable.
+   */
+  async releaseLease(leaseId: string, reason: ReleaseReason, now: Date): Promise<ReleasedLease | null> {
+    const rows = await this.run(
+      `with lease as (
+         update meeting_leases set released_at = ?, release_reason = ? where id = ? and released_at is null
+         returning id, lesson_id, account_id, teacher_id, meeting_id
+       ), done as (
+         update lessons l set status = 'completed', ended_at = ?, updated_at = ?
+           from lease where l.id = lease.lesson_id and lease.meeting_id is not null and ? <> 'failure' and l.status = 'live'
+         returning l.id
+       )
+       select lease.*, exists (select 1 from done) as completed from lease`,
+      [now, reason, leaseId, now, now, reason],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      leaseId: String(row.id),
+      lessonId: String(row.lesson_id),
+      accountId: String(row.account_id),
+      teacherId: String(row.teacher_id),
+      meetingId: (row.meeting_id as string | null) ?? null,
+      lessonCompleted: Boolean(row.completed),
+    };
+  }
+
+  /** A live lesson with no active lease (drift, or a late end): completed. True when it changed. */
+  async completeLessonWithoutLease(lessonId: string, now: Date): Promise<boolean> {
+    const rows = await this.run(
+      `update lessons l set status = 'completed', ended_at = ?, updated_at = ?
+        where l.id = ? and l.status = 'live'
+          and not exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
+        returning l.id`,
+      [now, now, lessonId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The provider says the meeting started: the lesson is live (never revives an ended one). */
+  async markStarted(provider: ProviderName, meetingId: string, now: Date): Promise<string | null> {
+    const rows = await this.run(
+      `update lessons l set status = 'live', started_at = coalesce(l.started_at, ?), updated_at = ?
+        where l.meeting_provider = ? and l.meeting_id = ? and l.status in ('scheduled', 'live')
+          and exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
+        returning l.id`,
+      [now, now, provider, meetingId],
+    );
+    return rows[0] ? String(rows[0].id) : null;
+  }
+
+  /** The soonest expected release: the earliest end of a lesson holding an active lease. */
+  async soonestLeaseEnd(): Promise<Date | null> {
+    const rows = await this.run(
+      `select min(l.end_at) as soonest from meeting_leases ml join lessons l on l.id = ml.lesson_id where ml.released_at is null`,
+    );
+    return date(rows[0]?.soonest);
+  }
+
+  async lessonOfLease(leaseId: string): Promise<string | null> {
+    const rows = await this.run(`select lesson_id from meeting_leases where id = ?`, [leaseId]);
+    return rows[0] ? String(rows[0].lesson_id) : null;
+  }
+
+  async activeLeasesOfAccount(accountId: string): Promise<string[]> {
+    const rows = await this.run(`select id from meeting_leases where account_id = ? and released_at is null`, [accountId]);
+    return rows.map((row) => String(row.id));
+  }
+
+  /** Leases the sweep must act on, each with why. */
+  async sweepCandidates(overdueBefore: Date, orphanBefore: Date): Promise<Array<{ leaseId: string; lessonId: string; why: 'overdue' | 'orphan' | 'drift' }>> {
+    const rows = await this.run(
+      `select ml.id, ml.lesson_id,
+              case when ml.meeting_id is null and ml.acquired_at < ? then 'orphan'
+                   when l.status in ('completed', 'cancelled') then 'drift'
+                   else 'overdue' end as why
+         from meeting_leases ml join lessons l on l.id = ml.lesson_id
+        where ml.released_at is null
+          and ((ml.meeting_id is null and ml.acquired_at < ?) or l.end_at < ? or l.status in ('completed', 'cancelled'))
+        order by ml.acquired_at
+        limit 500`,
+      [orphanBefore, orphanBefore, overdueBefore],
+    );
+    return rows.map((row) => ({ leaseId: String(row.id), lessonId: String(row.lesson_id), why: row.why as 'overdue' | 'orphan' | 'drift' }));
+  }
+
+  /** Live lessons that hold no active lease (drift): completed. */
+  async completeLiveLessonsWithoutLease(now: Date): Promise<Array<{ id: string; groupId: string; teacherId: string }>> {
+    const rows = await this.run(
+      `update lessons l set status = 'completed', ended_at = ?, updated_at = ?
+        where l.status = 'live'
+          and not exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
+        returning l.id, l.group_id, l.teacher_id`,
+      [now, now],
+    );
+    return rows.map((row) => ({ id: String(row.id), groupId: String(row.group_id), teacherId: String(row.teacher_id) }));
+  }
+}
+
+function toLesson(row: Row): PoolLesson {
+  return {
+    id: String(row.id),
+    groupId: String(row.group_id),
+    groupName: String(row.group_name),
+    teacherId: String(row.teacher_id),
+    title: String(row.title),
+    startAt: date(row.start_at)!,
+    endAt: date(row.end_at)!,
+    status: row.status as PoolLesson['status'],
+    meetingProvider: (row.meeting_provider as ProviderName | null) ?? null,
+    meetingAccountId: (row.meeting_account_id as string | null) ?? null,
+    meetingId: (row.meeting_id as string | null) ?? null,
+    joinUrl: (row.join_url as string | null) ?? null,
+    startUrl: (row.start_url as string | null) ?? null,
+    startUrlIssuedAt: date(row.start_url_issued_at),
+    password: (row.meeting_password as string | null) ?? null,
+    startedAt: date(row.started_at),
+    leaseId: (row.lease_id as string | null) ?? null,
+    leaseAccountId: (row.lease_account_id as string | null) ?? null,
+    leaseMeetingId: (row.lease_meeting_id as string | null) ?? null,
+  };
+}
+
+function constraintOf(error: unknown): string | undefined {
+  const candidate = error as { constraint?: string; cause?: { constraint?: string }; previous?: { constraint?: string } };
+  return candidate?.constraint ?? candidate?.previous?.constraint ?? candidate?.cause?.constraint;
+}
