@@ -1,0 +1,61 @@
+import { afterAll } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createInfra, type Infra } from '../../server/src/infra/container.js';
+import { systemClock } from '../../server/src/infra/clock.js';
+import { createLogger } from '../../server/src/infra/logger.js';
+import { startServer, type RunningServer } from '../../server/src/server.js';
+import { testEnv } from '../setup/app.js';
+import { createTestDatabase } from '../setup/test-db.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+export const CLIENT_DIR = path.join(root, 'client/build');
+export const SCREENSHOTS = path.join(import.meta.dirname, 'screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface E2eApp extends RunningServer {
+  infra: Infra;
+}
+
+/** The real server serving the built client, over this file's own database, with the real clock. */
+export async function startE2eApp(env: Record<string, string> = {}): Promise<E2eApp> {
+  const database = await createTestDatabase();
+  const config = testEnv({ DATABASE_URL: database.url, ...env });
+  const infra = await createInfra(config, { clock: systemClock, logger: createLogger(config.LOG_LEVEL) });
+  const server = await startServer(infra, 0, { clientDir: CLIENT_DIR });
+  const app: E2eApp = {
+    ...server,
+    infra,
+    async close() {
+      await server.close();
+      await infra.close();
+      await database.drop();
+    },
+  };
+  afterAll(() => app.close());
+  return app;
+}
+
+/** Debian's Chromium, headless; never a downloaded browser. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  afterAll(() => browser.close());
+  return browser;
+}
+
+/** A fresh browser profile (own cookies and storage), Russian by default like a new visitor's. */
+export async function newPage(browser: Browser, baseURL: string, locale = 'ru-RU'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, locale, timezoneId: 'Europe/Moscow', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
