@@ -52,6 +52,8 @@ export interface FakeZoom {
   calls: Record<ZoomRoute, number>;
   /** Access tokens issued and still honoured, with their expiry (ms since epoch). */
   tokens: Map<string, { accountId: string; clientId: string; expiresAt: number }>;
+  /** Where meeting events go (settable once the receiving server is up); null: nowhere. */
+  webhook: { url: string; secret: string } | null;
   /** Queue answers for the next calls of a route (FIFO), before the real behaviour resumes. */
   script(route: ZoomRoute, responses: ScriptedResponse[]): void;
   /** Every issued token stops working (as when an admin rotates the app secret). */
@@ -83,10 +85,11 @@ export async function startFakeZoom(options: FakeZoomOptions = {}): Promise<Fake
   };
 
   const notify = (event: string, meeting: FakeMeeting) => {
-    if (!options.webhook) return;
+    const target = fake.webhook;
+    if (!target) return;
     const object = meetingEventPayload(meeting, { start_time: meeting.startTime, duration: meeting.duration, timezone: meeting.timezone });
-    void deliverZoomWebhook(options.webhook.url, options.webhook.secret, event, object, now()).catch((error: Error) => {
-      console.warn(`fake zoom: webhook ${event} to ${options.webhook!.url} failed: ${error.message}`);
+    void deliverZoomWebhook(target.url, target.secret, event, object, now()).catch((error: Error) => {
+      console.warn(`fake zoom: webhook ${event} to ${target.url} failed: ${error.message}`);
     });
   };
 
@@ -241,12 +244,13 @@ export async function startFakeZoom(options: FakeZoomOptions = {}): Promise<Fake
   const address = server.address() as AddressInfo;
   base = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
-  return {
+  const fake: FakeZoom = {
     url: base,
     apiUrl: `${base}/v2`,
     meetings,
     calls,
     tokens,
+    webhook: options.webhook ?? null,
     script(route, responses) {
       scripts.set(route, [...(scripts.get(route) ?? []), ...responses]);
     },
@@ -263,6 +267,7 @@ export async function startFakeZoom(options: FakeZoomOptions = {}): Promise<Fake
       });
     },
   };
+  return fake;
 }
 
 function toZoomMeeting(meeting: FakeMeeting) {
