@@ -5,6 +5,7 @@ import { createInfra } from './infra/container.js';
 import { createLogger } from './infra/logger.js';
 import { startServer } from './server.js';
 import { startBackgroundJobs } from './jobs.js';
+import { seedDemo } from './seed/demo.js';
 
 const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/build');
 
@@ -30,9 +31,11 @@ async function main() {
       : 'No REDIS_URL: single-node mode (in-memory socket adapter, in-process lock)',
   );
   const server = await startServer(infra, env.PORT, { clientDir, host: env.HOST });
+  const seeded = await seedDemo(server.ctx);
   const jobs = await startBackgroundJobs(server.ctx, { inServer: true });
   const url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   logger.info({ url }, 'Teaching Panel is ready');
+  if (seeded) console.log(['', ...seeded].join('\n'));
   console.log(`\n  Teaching Panel is running at ${url}\n`);
 
   let stopping = false;
