@@ -1,6 +1,7 @@
 import type { AppContext } from './modules/index.js';
 import { confirmReminderJob } from './modules/auth/auth.jobs.js';
 import { poolSweepJob } from './modules/pool/pool.jobs.js';
+import { webhookLedgerPruneJob } from './modules/webhooks/webhooks.jobs.js';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -17,7 +18,7 @@ export interface JobDefinition {
 }
 
 /** Every module's jobs; a module adds its own. */
-export const jobDefinitions: JobDefinition[] = [confirmReminderJob, poolSweepJob];
+export const jobDefinitions: JobDefinition[] = [confirmReminderJob, poolSweepJob, webhookLedgerPruneJob];
 
 export async function startBackgroundJobs(ctx: AppContext, where: { inServer: boolean }): Promise<BackgroundJobs> {
   const timers: NodeJS.Timeout[] = [];

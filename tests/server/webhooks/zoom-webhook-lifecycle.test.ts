@@ -61,6 +61,7 @@ describe('zoom webhooks drive the pool', () => {
     expect(started.status).toBe(200);
     expect(await statusOf(lessonId)).toBe('live');
 
+    const endCalls = zoom.calls.endMeeting;
     const eventTs = clock.now().getTime();
     const ended = await zoom.sendWebhook(hook, SECRET, 'meeting.ended', payloadOf(meeting), { eventTs });
     expect(ended).toMatchObject({ status: 200, body: { outcome: 'handled' } });
@@ -72,7 +73,7 @@ describe('zoom webhooks drive the pool', () => {
     expect(again).toMatchObject({ status: 200, body: { outcome: 'duplicate' } });
     expect(await sql(`select id from audit_log where lesson_id = ?`, [lessonId])).toHaveLength(audits.length);
     // Ending went by webhook: Zoom already ended it, nobody called Zoom to end it again.
-    expect(zoom.calls.endMeeting).toBe(0);
+    expect(zoom.calls.endMeeting).toBe(endCalls);
   });
 
   it('out of order: ended before started leaves the lesson completed', async () => {
@@ -83,6 +84,16 @@ describe('zoom webhooks drive the pool', () => {
     expect(late).toMatchObject({ status: 200, body: { outcome: 'ignored' } });
     expect(await statusOf(lessonId)).toBe('completed');
     expect(await leaseOf(lessonId)).toMatchObject({ release_reason: 'webhook' });
+  });
+
+  it('a late meeting.started after the teacher ended the lesson does not revive it', async () => {
+    const { lessonId, meeting, token } = await startedLesson();
+    const ended = await request(app.url).post(`/api/lessons/${lessonId}/end`).set('authorization', `Bearer ${token}`).send();
+    expect(ended.status).toBe(200);
+    const late = await zoom.sendWebhook(hook, SECRET, 'meeting.started', payloadOf(meeting));
+    expect(late.status).toBe(200);
+    expect(await statusOf(lessonId)).toBe('completed');
+    expect(await leaseOf(lessonId)).toMatchObject({ release_reason: 'teacher' });
   });
 
   it('a late meeting.ended after the sweep released the lease changes nothing', async () => {

@@ -188,6 +188,18 @@ describe('zoom webhook: recording.completed', () => {
     expect(Number((await sql<{ n: string }>(`select count(*) as n from lesson_recordings where meeting_id = '81999999999'`))[0].n)).toBe(0);
   });
 
+  it('the dedupe ledger forgets deliveries after a week', async () => {
+    await lessonWithMeeting('81000000004');
+    await zoom.sendWebhook(hook, SECRET, 'recording.completed', recordingPayload('81000000004', 'uuid-rec-4=='));
+    const remembered = await deliveries();
+    expect(remembered).toBeGreaterThan(0);
+    clock.advance(6 * 24 * 60 * 60_000);
+    expect(await app.ctx.services.webhooks.pruneDeliveries()).toBe(0);
+    clock.advance(2 * 24 * 60 * 60_000);
+    expect(await app.ctx.services.webhooks.pruneDeliveries()).toBe(remembered);
+    expect(await deliveries()).toBe(0);
+  });
+
   it('answers well under 3 s', async () => {
     await lessonWithMeeting('81000000003');
     const started = Date.now();

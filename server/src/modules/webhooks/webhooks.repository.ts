@@ -46,6 +46,11 @@ export class WebhooksRepository {
     await this.sql(`delete from webhook_deliveries where provider = ? and event_key = ?`, [provider, eventKey]);
   }
 
+  async pruneDeliveries(receivedBefore: Date): Promise<number> {
+    const rows = await this.sql<{ id: string }>(`delete from webhook_deliveries where received_at < ? returning id`, [receivedBefore]);
+    return rows.length;
+  }
+
   /** Whether the meeting's end was already delivered (a later `started` is then stale). */
   async endedDelivered(provider: string, meetingId: string): Promise<boolean> {
     const rows = await this.sql<{ one: number }>(

@@ -33,6 +33,8 @@ export type WebhookAnswer =
   | { received: true; outcome: 'handled' | 'duplicate' | 'ignored' };
 
 const ZOOM = 'zoom' as const;
+/** How long handled deliveries are remembered for deduplication. */
+export const DELIVERY_MEMORY_MS = 7 * 24 * 60 * 60_000;
 
 /**
  * Provider webhooks: authenticated by signature, deduplicated by a ledger of deliveries, acted on
@@ -96,6 +98,13 @@ export class WebhooksService {
       await this.repository.forgetDelivery(ZOOM, eventKey).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Drops ledger entries older than the dedupe memory; returns how many. */
+  async pruneDeliveries(): Promise<number> {
+    const removed = await this.repository.pruneDeliveries(new Date(this.infra.clock.now().getTime() - DELIVERY_MEMORY_MS));
+    if (removed) this.infra.logger.info({ removed }, 'old webhook deliveries forgotten');
+    return removed;
   }
 
   private async dispatch(envelope: ZoomWebhookEnvelope, meetingId: string): Promise<boolean> {
