@@ -76,6 +76,16 @@ describe('zoom webhooks drive the pool', () => {
     expect(zoom.calls.endMeeting).toBe(endCalls);
   });
 
+  it('the same meeting.ended delivered 6 times at once is handled exactly once', async () => {
+    const { lessonId, meeting } = await startedLesson();
+    const eventTs = clock.now().getTime();
+    const results = await Promise.all(Array.from({ length: 6 }, () => zoom.sendWebhook(hook, SECRET, 'meeting.ended', payloadOf(meeting), { eventTs })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(results.filter((r) => (r.body as { outcome: string }).outcome === 'handled')).toHaveLength(1);
+    expect(await sql(`select id from audit_log where lesson_id = ? and action like 'lesson.release.%'`, [lessonId])).toHaveLength(1);
+    expect(await leaseOf(lessonId)).toMatchObject({ release_reason: 'webhook' });
+  });
+
   it('out of order: ended before started leaves the lesson completed', async () => {
     const { lessonId, meeting } = await startedLesson();
     const t = clock.now().getTime();
