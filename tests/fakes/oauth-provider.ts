@@ -44,10 +44,11 @@ export async function startOAuthProvider(flavour: 'vk' | 'yandex'): Promise<Fake
     deny: false,
     authorizeRequests: [],
     tokenRequests: [],
-    env() {
-      return flavour === 'vk'
-        ? { VK_CLIENT_ID: fake.clientId, VK_CLIENT_SECRET: fake.clientSecret, VK_AUTHORIZE_URL: `${fake.url}/authorize`, VK_TOKEN_URL: `${fake.url}/token`, VK_API_URL: `${fake.url}/method` }
-        : { YANDEX_CLIENT_ID: fake.clientId, YANDEX_CLIENT_SECRET: fake.clientSecret, YANDEX_AUTHORIZE_URL: `${fake.url}/authorize`, YANDEX_TOKEN_URL: `${fake.url}/token`, YANDEX_USERINFO_URL: `${fake.url}/info` };
+    env(): Record<string, string> {
+      if (flavour === 'vk') {
+        return { VK_CLIENT_ID: fake.clientId, VK_CLIENT_SECRET: fake.clientSecret, VK_AUTHORIZE_URL: `${fake.url}/authorize`, VK_TOKEN_URL: `${fake.url}/token`, VK_API_URL: `${fake.url}/method` };
+      }
+      return { YANDEX_CLIENT_ID: fake.clientId, YANDEX_CLIENT_SECRET: fake.clientSecret, YANDEX_AUTHORIZE_URL: `${fake.url}/authorize`, YANDEX_TOKEN_URL: `${fake.url}/token`, YANDEX_USERINFO_URL: `${fake.url}/info` };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -3,6 +3,8 @@ export interface BrowserResponse {
   status: number;
   headers: Headers;
   setCookies: string[];
+  /** Parsed JSON (or the text); loosely typed like supertest's, so tests can read error codes directly. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   location: string | null;
 }
@@ -33,6 +35,7 @@ export class Browser {
     const setCookies = response.headers.getSetCookie();
     if (target.origin === this.origin) this.store(setCookies);
     const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let body: any = text;
     try {
       body = text ? JSON.parse(text) : null;
