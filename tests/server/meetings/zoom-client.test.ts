@@ -183,6 +183,23 @@ describe('zoom client: retries', () => {
     expect(zoom.meetings.has(meeting.meetingId)).toBe(true);
   });
 
+  it('a Retry-After date already past means no wait; an unreadable one falls back to backoff', async () => {
+    zoom.script('createMeeting', [
+      { status: 429, retryAfter: new Date(clock.now().getTime() - 10_000).toUTCString() },
+      { status: 503, retryAfter: 'soon' },
+    ]);
+    await provider().createMeeting(lesson(app));
+    expect(waits).toEqual([0, 500]);
+    expect(zoom.meetings.size).toBe(1);
+  });
+
+  it('a token request that hangs times out and is retried', async () => {
+    zoom.script('token', [{ hang: true }]);
+    await provider({ timeoutMs: 200 }).createMeeting(lesson(app));
+    expect(zoom.calls.token).toBe(2);
+    expect(zoom.meetings.size).toBe(1);
+  });
+
   it('retries the token request itself on 5xx', async () => {
     zoom.script('token', [{ status: 502 }]);
     await provider().createMeeting(lesson(app));
