@@ -28,6 +28,8 @@ export async function startEmbeddedPostgres(
     password: PASSWORD,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
+    // The package asks initdb for en_US.UTF-8 messages, which minimal systems lack; C always exists.
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-messages=C'],
     onLog: (message) => logger.debug({ postgres: String(message).trim() }),
     onError: (error) => logger.warn({ postgres: String(error).trim() }),
   });
