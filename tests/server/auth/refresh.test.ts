@@ -39,7 +39,8 @@ describe('refresh tokens', () => {
     const rows = await refreshRows(user.id);
     expect(rows).toHaveLength(2);
     expect(new Set(rows.map((r) => r.family_id)).size).toBe(1);
-    expect(rows[0]!.used_at).not.toBeNull();
+    // The clock stands still, so both rows share created_at: count rather than rely on order.
+    expect(rows.filter((r) => r.used_at !== null)).toHaveLength(1);
   });
 
   it('stores only a hash of the token', async () => {
