@@ -3,10 +3,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createInfra, type Infra } from '../../server/src/infra/container.js';
-import { systemClock } from '../../server/src/infra/clock.js';
+import { systemClock, type Clock } from '../../server/src/infra/clock.js';
 import { createLogger } from '../../server/src/infra/logger.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
-import { testEnv } from '../setup/app.js';
+import { testEnv, type TestApp } from '../setup/app.js';
 import { createTestDatabase } from '../setup/test-db.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -16,7 +16,12 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface E2eApp extends RunningServer {
   infra: Infra;
+  clock: Clock;
+  databaseUrl: string;
 }
+
+/** The user factories take a TestApp but only use `infra` and `clock`, which an E2eApp has. */
+export const forFactories = (app: E2eApp) => app as unknown as TestApp;
 
 /** The real server serving the built client, over this file's own database, with the real clock. */
 export async function startE2eApp(env: Record<string, string> = {}): Promise<E2eApp> {
@@ -27,6 +32,8 @@ export async function startE2eApp(env: Record<string, string> = {}): Promise<E2e
   const app: E2eApp = {
     ...server,
     infra,
+    clock: systemClock,
+    databaseUrl: database.url,
     async close() {
       await server.close();
       await infra.close();

@@ -123,3 +123,5 @@ onAccessTokenChange((token) => {
   if (socket?.connected) return void swapToken(token);
   connectSocket();
 });
+// This module may load after sign-in (route chunks load lazily): catch up with a token set before.
+if (typeof window !== 'undefined' && getAccessToken()) connectSocket();

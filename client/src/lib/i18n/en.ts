@@ -63,6 +63,8 @@ export const en: Record<MessageKey, string> = {
   'oauth.completing': 'Finishing sign-in…',
   'oauth.failed': 'Signing in through the external service failed.',
   'oauth.roleRequired': 'Choose a role first, then sign in with VK or Yandex.',
+  'oauth.accountDisabled': 'This account is disabled. Contact your administrator.',
+  'oauth.denied': 'Sign-in was cancelled.',
   'nav.dashboard': 'Dashboard',
   'nav.calendar': 'Calendar',
   'nav.groups': 'Groups',

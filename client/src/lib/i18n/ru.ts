@@ -61,6 +61,8 @@ export const ru = {
   'oauth.completing': 'Завершаем вход…',
   'oauth.failed': 'Не удалось войти через внешний сервис.',
   'oauth.roleRequired': 'Сначала выберите роль, затем войдите через VK или Яндекс.',
+  'oauth.accountDisabled': 'Этот аккаунт отключён. Обратитесь к администратору.',
+  'oauth.denied': 'Вход отменён.',
   'nav.dashboard': 'Главная',
   'nav.calendar': 'Расписание',
   'nav.groups': 'Группы',

@@ -1,5 +1,6 @@
 import type { AuthResult, RegisterBody, Role, UserDto } from '@tp/shared';
 import { adoptAccessToken, http, onSessionLost, onSessionRefreshed, refreshSession } from '$lib/api/http.js';
+import { connectSocket, disconnectSocket } from '$lib/api/socket.js';
 import { hasStoredLocale, locale, setLocale } from '$lib/i18n/i18n.svelte.js';
 
 export type SelfServiceRole = 'teacher' | 'student';
@@ -87,6 +88,7 @@ class Session {
 
   private async signedIn(result: AuthResult): Promise<UserDto> {
     adoptAccessToken(result.accessToken);
+    connectSocket();
     this.user = result.user;
     this.status = 'signed-in';
     storage('local')?.setItem(HINT_KEY, '1');
@@ -102,6 +104,7 @@ class Session {
 
   private clear(): void {
     adoptAccessToken(null);
+    disconnectSocket();
     this.user = null;
     this.status = 'signed-out';
     storage('local')?.removeItem(HINT_KEY);

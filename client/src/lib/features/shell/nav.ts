@@ -32,3 +32,10 @@ export const navByRole: Record<Role, NavItem[]> = {
 export function isActive(item: NavItem, pathname: string): boolean {
   return item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
 }
+
+/** A path that belongs to another role's navigation and not to this one's (the shell sends the user home). */
+export function isForeignPath(role: Role, pathname: string): boolean {
+  const mine = navByRole[role].some((item) => isActive(item, pathname));
+  const others = Object.values(navByRole).some((items) => items.some((item) => !item.exact && isActive(item, pathname)));
+  return !mine && others;
+}
