@@ -22,14 +22,14 @@ export class IdempotencyStore {
   async set(key: string, value: unknown): Promise<void> {
     const text = JSON.stringify(value);
     this.remember(`idem:${key}`, text);
-    if (!this.redis) return;
-    await this.redis.set(`idem:${key}`, text, 'EX', this.ttlSeconds).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'idempotency store: redis unavailable'));
+    if (!this.usable()) return;
+    await this.redis!.set(`idem:${key}`, text, 'EX', this.ttlSeconds).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'idempotency store: redis unavailable'));
   }
 
   private async read(key: string): Promise<string | null> {
-    if (this.redis) {
+    if (this.usable()) {
       try {
-        const value = await this.redis.get(key);
+        const value = await this.redis!.get(key);
         if (value !== null) return value;
       } catch (error) {
         this.logger.warn({ err: String(error) }, 'idempotency store: redis unavailable');
@@ -42,6 +42,11 @@ export class IdempotencyStore {
       return null;
     }
     return entry.value;
+  }
+
+  /** A Redis that is down answers late or never: use memory meanwhile. */
+  private usable(): boolean {
+    return this.redis !== null && this.redis.status === 'ready';
   }
 
   private remember(key: string, value: string): void {

@@ -20,7 +20,13 @@ export class LockedBatcher<I, O> {
     private readonly key: string,
     private readonly ttlMs: number,
     private readonly work: (input: I) => Promise<O>,
-    private readonly maxBatch = 16,
+    private readonly options: {
+      maxBatch?: number;
+      /** Past this wait the batch runs without the lock: it only saves work, the database fences. */
+      maxWaitMs?: number;
+      /** False when the lock's backend is known to be down: do not even try. */
+      lockUsable?: () => boolean;
+    } = {},
   ) {}
 
   submit(input: I): Promise<O> {
@@ -34,7 +40,7 @@ export class LockedBatcher<I, O> {
     this.draining = true;
     try {
       while (this.queue.length) {
-        const batch = this.queue.splice(0, this.maxBatch);
+        const batch = this.queue.splice(0, this.options.maxBatch ?? 16);
         const settle = () =>
           Promise.all(
             batch.map(async (job) => {
@@ -46,13 +52,32 @@ export class LockedBatcher<I, O> {
             }),
           );
         try {
-          await this.lock.withLock(this.key, this.ttlMs, settle);
+          await this.underLock(settle);
         } catch (error) {
           batch.forEach((job) => job.reject(error));
         }
       }
     } finally {
       this.draining = false;
+    }
+  }
+
+  private async underLock(settle: () => Promise<unknown>): Promise<void> {
+    if (this.options.lockUsable && !this.options.lockUsable()) {
+      await settle();
+      return;
+    }
+    // Whichever comes first, the lock or the deadline, runs the batch; the other finds it running.
+    let running: Promise<unknown> | null = null;
+    const once = () => (running ??= settle());
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.maxWaitMs ?? 500);
+    }).then(once);
+    try {
+      await Promise.race([this.lock.withLock(this.key, this.ttlMs, once), deadline]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -33,8 +33,12 @@ export class StartFlow {
     const { infra } = core;
     this.limiter = infra.limiter('lesson-start', infra.env.START_RATE_PER_MIN, 60);
     this.idempotency = new IdempotencyStore(infra.redis, infra.logger);
-    this.reserver = new LockedBatcher(infra.lock, 'pool', 5_000, ({ lessonId, teacherId }) =>
-      core.repo.reserve(lessonId, teacherId, infra.clock.now()),
+    this.reserver = new LockedBatcher(
+      infra.lock,
+      'pool',
+      5_000,
+      ({ lessonId, teacherId }) => core.repo.reserve(lessonId, teacherId, infra.clock.now()),
+      { maxBatch: 16, maxWaitMs: 500, lockUsable: () => !infra.redis || infra.redis.status === 'ready' },
     );
   }
 
