@@ -126,6 +126,16 @@ describe('password reset', () => {
     expect((await request(app.url).post('/api/auth/password-reset/confirm').send({ token, password: 'NewPassw0rd' })).status).toBe(200);
   });
 
+  it('quietly stops mailing one address after a few requests an hour', async () => {
+    const { user } = await buildStudent(app);
+    for (let i = 0; i < 7; i++) {
+      expect((await request(app.url).post('/api/auth/password-reset').send({ email: user.email })).status).toBe(202);
+    }
+    await expect.poll(() => mailsTo(user.email).length).toBe(5);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(mailsTo(user.email)).toHaveLength(5);
+  });
+
   it('applies the password policy to the new password', async () => {
     const res = await request(app.url).post('/api/auth/password-reset/confirm').send({ token: 'y'.repeat(43), password: 'weakpass' });
     expect(res.status).toBe(400);

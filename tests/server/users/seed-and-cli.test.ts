@@ -47,7 +47,7 @@ describe('demo seed', () => {
 describe('create-admin command', () => {
   it('creates an admin, then promotes an existing user', async () => {
     const app = await createTestApp();
-    const env = { ...process.env, ...TEST_SECRETS, DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'silent', TSX_TSCONFIG_PATH: 'server/tsconfig.json' };
+    const env = { ...process.env, ...TEST_SECRETS, DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'silent' };
     const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/src/cli/create-admin.ts', ...args], { cwd: root, env });
 
     const created = await cli('--email', 'Chief@Example.test', '--password', 'Chief1Pass');

@@ -19,12 +19,15 @@ export interface OAuthProfile {
 }
 
 const CONFIRM_TOKEN_DAYS = 7;
+const REQUESTED_MAILS_PER_HOUR = 5;
 const invalidCredentials = () => new AppError('auth/invalid-credentials', 'Wrong email or password');
 
 /** Sign-in in all its forms, password reset and email confirmation. */
 export class AuthService {
   private readonly perIp: Limiter;
   private readonly perEmail: Limiter;
+  /** Requested mails (reset links, confirmation resends) per address, so nobody can mail-bomb an inbox. */
+  private readonly requestedMail: Limiter;
 
   constructor(
     private readonly repo: AuthRepository,
@@ -35,6 +38,7 @@ export class AuthService {
   ) {
     this.perIp = infra.limiter('sign-in-ip', LIMITS.signIn.perIpPerMinute, 60);
     this.perEmail = infra.limiter('sign-in-email', LIMITS.signIn.perEmailPerMinute, 60);
+    this.requestedMail = infra.limiter('requested-mail', REQUESTED_MAILS_PER_HOUR, 3600);
   }
 
   /** Where links in emails point. */
@@ -107,7 +111,7 @@ export class AuthService {
   /** Always the same outcome for the caller, whether or not the email has an account. */
   async requestPasswordReset(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
-    if (!user || !user.active) return;
+    if (!user || !user.active || !(await this.mayRequestMail(user.email))) return;
     const token = await this.createActionToken(user.id, 'password-reset', LIMITS.resetTokenMinutes * 60_000);
     await this.send('reset', user, `${this.publicUrl}/reset-password?token=${token}`);
   }
@@ -126,7 +130,21 @@ export class AuthService {
 
   async resendConfirmation(userId: string): Promise<void> {
     const user = await this.users.getById(userId);
-    if (!user.emailVerified) await this.sendConfirmation(user);
+    if (!user.emailVerified && (await this.mayRequestMail(user.email))) await this.sendConfirmation(user);
+  }
+
+  /** Past the budget the request is quietly dropped: the answer must not differ for unknown emails. */
+  private async mayRequestMail(email: string): Promise<boolean> {
+    try {
+      await this.requestedMail.consume(email);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'rate/limited') {
+        this.infra.logger.warn({ email }, 'requested mail dropped: too many requests');
+        return false;
+      }
+      throw error;
+    }
   }
 
   /** Nags unconfirmed users (each at most once a day); returns how many were reminded. */
