@@ -50,7 +50,7 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
 
 /** Dates and times in the viewer's timezone and the UI language. */
 export function formatDateTime(iso: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }): string {
-  return new Intl.DateTimeFormat(state.locale === 'ru' ? 'ru-RU' : 'en-GB', options).format(new Date(iso));
+  return new Intl.DateTimeFormat(state.locale === 'ru' ? 'ru-RU' : 'en-GB', options).format(Date.parse(iso));
 }
 
 if (typeof document !== 'undefined') document.documentElement.lang = state.locale;

@@ -1,6 +1,7 @@
 import type { CalendarChangedPayload, CalendarEventDto } from '@tp/shared';
 import { http } from '$lib/api/http.js';
 import { onResync, onSocket } from '$lib/api/socket.js';
+import { isoAt, mergeChange, overlaps, sortByStart } from './merge.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -9,21 +10,22 @@ export class UpcomingLessons {
   events = $state<CalendarEventDto[]>([]);
   loading = $state(true);
   error = $state<unknown>(null);
-  private from = new Date();
-  private to = new Date();
+  /** The window shown, milliseconds since epoch. */
+  private from = 0;
+  private to = 0;
 
   constructor(private readonly days = 7) {}
 
   async load(): Promise<void> {
-    this.from = new Date();
-    this.to = new Date(this.from.getTime() + this.days * DAY_MS);
+    this.from = Date.now();
+    this.to = this.from + this.days * DAY_MS;
     this.loading = true;
     try {
       const { events } = await http.get<{ events: CalendarEventDto[] }>('/api/calendar', {
-        from: this.from.toISOString(),
-        to: this.to.toISOString(),
+        from: isoAt(this.from),
+        to: isoAt(this.to),
       });
-      this.events = sortByStart(events.filter((event) => this.inRange(event)));
+      this.events = sortByStart(events.filter((event) => overlaps(event, this.from, this.to)));
       this.error = null;
     } catch (error) {
       this.error = error;
@@ -33,9 +35,7 @@ export class UpcomingLessons {
   }
 
   apply(change: CalendarChangedPayload): void {
-    const replaced = new Set([...change.removedIds, ...change.events.map((event) => event.id)]);
-    const kept = this.events.filter((event) => !replaced.has(event.id));
-    this.events = sortByStart([...kept, ...change.events.filter((event) => this.inRange(event))]);
+    this.events = mergeChange(this.events, change, this.from, this.to);
   }
 
   /** Loads, then follows live changes; returns the cleanup (use it as an `$effect` return). */
@@ -55,12 +55,4 @@ export class UpcomingLessons {
   private patch(id: string, fields: Partial<CalendarEventDto>): void {
     this.events = this.events.map((event) => (event.id === id ? { ...event, ...fields } : event));
   }
-
-  private inRange(event: CalendarEventDto): boolean {
-    return new Date(event.endAt) > this.from && new Date(event.startAt) < this.to;
-  }
-}
-
-function sortByStart(events: CalendarEventDto[]): CalendarEventDto[] {
-  return [...events].sort((a, b) => a.startAt.localeCompare(b.startAt));
 }

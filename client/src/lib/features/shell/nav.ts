@@ -1,8 +1,10 @@
 import type { Role } from '@tp/shared';
+import type { Pathname } from '$app/types';
 import type { MessageKey } from '$lib/i18n/i18n.svelte.js';
 
 export interface NavItem {
-  href: string;
+  /** A route that exists (typed by SvelteKit), linked through `resolve()`. */
+  href: Pathname;
   label: MessageKey;
   /** Highlight only on an exact path match (the dashboard), not on sub-paths. */
   exact?: boolean;
