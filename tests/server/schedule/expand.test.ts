@@ -7,6 +7,7 @@ import {
   expandRule,
   expandWholeRule,
   isOccurrenceDate,
+  isoInstant,
   isoDateOfDay,
   isoWeekday,
   occurrenceAt,
@@ -189,6 +190,15 @@ describe('expanding a rule', () => {
         }
       }
     }
+  });
+});
+
+describe('formatting instants', () => {
+  it('matches toISOString for whole minutes and falls back otherwise', () => {
+    for (let ms = Date.UTC(1999, 11, 31, 23, 59); ms < Date.UTC(2030, 0, 1); ms += 7_919 * 60_000) {
+      expect(isoInstant(ms)).toBe(new Date(ms).toISOString());
+    }
+    expect(isoInstant(Date.UTC(2026, 0, 1, 10, 0, 5, 7))).toBe('2026-01-01T10:00:05.007Z');
   });
 });
 

@@ -70,7 +70,10 @@ export class GroupsRepository {
   async list(filter: { teacherId?: string; studentId?: string; archived?: boolean }): Promise<GroupRow[]> {
     const parts: string[] = [];
     const params: unknown[] = [];
-    if (filter.teacherId) (parts.push('g.teacher_id = ?'), params.push(filter.teacherId));
+    if (filter.teacherId) {
+      parts.push('g.teacher_id = ?');
+      params.push(filter.teacherId);
+    }
     if (filter.studentId) {
       parts.push('g.id in (select group_id from group_members where student_id = ?)');
       params.push(filter.studentId);
@@ -83,8 +86,14 @@ export class GroupsRepository {
   async update(id: string, fields: { name?: string; archivedAt?: Date | null }): Promise<void> {
     const sets: string[] = [];
     const params: unknown[] = [];
-    if (fields.name !== undefined) (sets.push('name = ?'), params.push(fields.name));
-    if (fields.archivedAt !== undefined) (sets.push('archived_at = ?::timestamptz'), params.push(fields.archivedAt?.toISOString() ?? null));
+    if (fields.name !== undefined) {
+      sets.push('name = ?');
+      params.push(fields.name);
+    }
+    if (fields.archivedAt !== undefined) {
+      sets.push('archived_at = ?::timestamptz');
+      params.push(fields.archivedAt?.toISOString() ?? null);
+    }
     if (!sets.length) return;
     await this.run(`update groups set ${sets.join(', ')} where id = ?`, [...params, id]);
   }

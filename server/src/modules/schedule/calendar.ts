@@ -1,6 +1,6 @@
 import type { CalendarEventDto } from '@tp/shared';
-import { expandRule, isoDateOfDay } from './expand.js';
-import { lessonEvent, occurrenceEvent } from './schedule.presenter.js';
+import { expandRule, forEachOccurrence, isoDateOfDay } from './expand.js';
+import { lessonEvent, occurrenceEvent, occurrenceEventAt } from './schedule.presenter.js';
 import type { ScheduleRepository } from './schedule.repository.js';
 import type { CalendarScope, RuleRow, StoredLesson } from './schedule.types.js';
 
@@ -14,24 +14,34 @@ export function dateSpan(from: Date, to: Date): { fromDate: string; toDate: stri
   };
 }
 
-/** Rule occurrences in [from, to) not taken over by a stored lesson, plus the stored lessons in range. */
+/** Rule occurrences in [from, to) not taken over by a stored lesson, plus the stored lessons in range, by start. */
 export function mergeEvents(rules: RuleRow[], lessons: StoredLesson[], from: Date, to: Date): CalendarEventDto[] {
-  const taken = new Set<string>();
-  const items: Array<{ at: number; event: CalendarEventDto }> = [];
+  const takenByRule = new Map<string, Set<string>>();
+  const events: CalendarEventDto[] = [];
+  const starts: number[] = [];
   const fromMs = from.getTime();
   const toMs = to.getTime();
   for (const lesson of lessons) {
-    if (lesson.ruleId) taken.add(`${lesson.ruleId}|${lesson.occurrenceDate}`);
+    if (lesson.ruleId && lesson.occurrenceDate) {
+      const dates = takenByRule.get(lesson.ruleId) ?? new Set<string>();
+      takenByRule.set(lesson.ruleId, dates.add(lesson.occurrenceDate));
+    }
     if (lesson.startAt.getTime() < toMs && lesson.endAt.getTime() > fromMs) {
-      items.push({ at: lesson.startAt.getTime(), event: lessonEvent(lesson) });
+      starts.push(lesson.startAt.getTime());
+      events.push(lessonEvent(lesson));
     }
   }
   for (const rule of rules) {
-    const occurrences = expandRule(rule, from, to, rule.anchorDate, (date) => taken.has(`${rule.id}|${date}`));
-    for (const occurrence of occurrences) items.push({ at: occurrence.startAt.getTime(), event: occurrenceEvent(rule, occurrence) });
+    const taken = takenByRule.get(rule.id);
+    const skip = taken ? (date: string) => taken.has(date) : undefined;
+    forEachOccurrence(rule, from, to, rule.anchorDate, skip, (date, startMs, endMs) => {
+      starts.push(startMs);
+      events.push(occurrenceEventAt(rule, date, startMs, endMs));
+    });
   }
-  items.sort((a, b) => a.at - b.at);
-  return items.map((item) => item.event);
+  // Sort positions by start time, then lay the events out in that order.
+  const order = Array.from(starts.keys()).sort((a, b) => starts[a] - starts[b]);
+  return order.map((i) => events[i]);
 }
 
 /** Reads calendars with a fixed number of queries: one for rules, one for stored lessons. */

@@ -35,8 +35,20 @@ export function dayNumber(isoDate: string): number {
   return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/** `yyyy-mm-dd` of a day number, by integer arithmetic (H. Hinnant's civil-from-days); hot in expansion. */
 export function isoDateOfDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${pad2(m)}-${pad2(d)}`;
 }
 
 export function addDays(isoDate: string, days: number): string {
@@ -62,6 +74,25 @@ export function weekParity(day: number, anchorDate: string | null): 'UPPER' | 'L
   const anchor = anchorDate ? dayNumber(anchorDate) : defaultAnchorDay(day);
   const weeks = Math.round((mondayOf(day) - mondayOf(anchor)) / 7);
   return Math.abs(weeks) % 2 === 0 ? 'UPPER' : 'LOWER';
+}
+
+const CLOCK = Array.from({ length: 1440 }, (_, m) => `${pad2(Math.floor(m / 60))}:${pad2(m % 60)}`);
+const dayPrefixes = new Map<number, string>();
+
+/**
+ * `Date#toISOString` for whole-minute instants without allocating a Date: occurrences are whole
+ * minutes, and a year of them is formatted per calendar request.
+ */
+export function isoInstant(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  const rest = ms - day * DAY_MS;
+  if (rest % 60_000 !== 0) return new Date(ms).toISOString();
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    if (dayPrefixes.size > 50_000) dayPrefixes.clear();
+    dayPrefixes.set(day, (prefix = `${isoDateOfDay(day)}T`));
+  }
+  return `${prefix}${CLOCK[rest / 60_000]}:00.000Z`;
 }
 
 export function minutesOf(wallClock: string): number {
@@ -95,6 +126,10 @@ export function zonedEpochMs(day: number, minutes: number, zoneName: string): nu
   const zone = IANAZone.create(zoneName);
   const offset = steadyOffset(zone, day);
   if (offset !== null) return day * DAY_MS + minutes * 60_000 - offset * 60_000;
+  return transitionDayEpochMs(day, minutes, zone);
+}
+
+function transitionDayEpochMs(day: number, minutes: number, zone: IANAZone): number {
   const date = new Date(day * DAY_MS);
   return DateTime.fromObject(
     {
@@ -135,35 +170,60 @@ export function occurrenceAt(rule: RuleSpec, date: string): Occurrence {
 }
 
 /**
- * Occurrences of `rule` overlapping the instant range [from, to), in date order.
+ * Calls `visit(date, startMs, endMs)` for each occurrence of `rule` overlapping the instant range
+ * [from, to), in date order, allocating nothing per occurrence (the calendar's hot path).
  * `skip(date)` drops dates that a stored lesson has taken over.
  */
-export function expandRule(
+export function forEachOccurrence(
   rule: RuleSpec,
   from: Date,
   to: Date,
   anchorDate: string | null,
-  skip?: (date: string) => boolean,
-): Occurrence[] {
+  skip: ((date: string) => boolean) | undefined,
+  visit: (date: string, startMs: number, endMs: number) => void,
+): void {
   const fromMs = from.getTime();
   const toMs = to.getTime();
   // A local date is at most one day away from the UTC date of the same instant.
   const lo = Math.max(dayNumber(rule.startDate), Math.floor(fromMs / DAY_MS) - 1);
   const hi = Math.min(dayNumber(rule.endDate), Math.floor(toMs / DAY_MS) + 1);
-  if (lo > hi) return [];
+  if (lo > hi) return;
   const startMinutes = minutesOf(rule.startTime);
   const endMinutes = minutesOf(rule.endTime);
-  const out: Occurrence[] = [];
+  const zone = IANAZone.create(rule.timezone);
+  const fixedAnchorMonday = anchorDate ? mondayOf(dayNumber(anchorDate)) : null;
+  // The default anchor changes only at an academic-year boundary: recompute it when crossing one.
+  let anchorMonday = 0;
+  let anchorFrom = Infinity;
+  let anchorUntil = -Infinity;
   for (let day = lo + ((rule.dayOfWeek - isoWeekday(lo) + 7) % 7); day <= hi; day += 7) {
-    if (rule.weekType !== 'ALL' && weekParity(day, anchorDate) !== rule.weekType) continue;
-    const startMs = zonedEpochMs(day, startMinutes, rule.timezone);
+    if (rule.weekType !== 'ALL') {
+      if (fixedAnchorMonday !== null) anchorMonday = fixedAnchorMonday;
+      else if (day < anchorFrom || day >= anchorUntil) {
+        anchorFrom = defaultAnchorDay(day);
+        anchorUntil = defaultAnchorDay(anchorFrom + 366);
+        anchorMonday = mondayOf(anchorFrom);
+      }
+      const upper = Math.abs(Math.round((day - (rule.dayOfWeek - 1) - anchorMonday) / 7)) % 2 === 0;
+      if (upper !== (rule.weekType === 'UPPER')) continue;
+    }
+    const offset = steadyOffset(zone, day);
+    const startMs = offset !== null ? day * DAY_MS + (startMinutes - offset) * 60_000 : transitionDayEpochMs(day, startMinutes, zone);
     if (startMs >= toMs) continue;
-    const endMs = zonedEpochMs(day, endMinutes, rule.timezone);
+    const endMs = offset !== null ? day * DAY_MS + (endMinutes - offset) * 60_000 : transitionDayEpochMs(day, endMinutes, zone);
     if (endMs <= fromMs) continue;
     const date = isoDateOfDay(day);
     if (skip?.(date)) continue;
-    out.push({ ruleId: rule.id, date, startAt: new Date(startMs), endAt: new Date(endMs) });
+    visit(date, startMs, endMs);
   }
+}
+
+/** Occurrences of `rule` overlapping [from, to), in date order, minus the dates `skip` names. */
+export function expandRule(rule: RuleSpec, from: Date, to: Date, anchorDate: string | null, skip?: (date: string) => boolean): Occurrence[] {
+  const out: Occurrence[] = [];
+  forEachOccurrence(rule, from, to, anchorDate, skip, (date, startMs, endMs) => {
+    out.push({ ruleId: rule.id, date, startAt: new Date(startMs), endAt: new Date(endMs) });
+  });
   return out;
 }
 

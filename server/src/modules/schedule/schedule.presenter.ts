@@ -1,5 +1,5 @@
 import type { CalendarEventDto, LessonDto, RecurringRuleDto } from '@tp/shared';
-import { occurrenceId, type Occurrence } from './expand.js';
+import { isoInstant, occurrenceId, type Occurrence } from './expand.js';
 import type { RuleRow, StoredLesson } from './schedule.types.js';
 
 export function lessonEvent(lesson: StoredLesson): CalendarEventDto {
@@ -10,8 +10,8 @@ export function lessonEvent(lesson: StoredLesson): CalendarEventDto {
     groupName: lesson.groupName,
     teacherId: lesson.teacherId,
     teacherName: lesson.teacherName,
-    startAt: lesson.startAt.toISOString(),
-    endAt: lesson.endAt.toISOString(),
+    startAt: isoInstant(lesson.startAt.getTime()),
+    endAt: isoInstant(lesson.endAt.getTime()),
     status: lesson.status,
     stored: true,
     ruleId: lesson.ruleId,
@@ -22,19 +22,23 @@ export function lessonEvent(lesson: StoredLesson): CalendarEventDto {
 }
 
 export function occurrenceEvent(rule: RuleRow, occurrence: Occurrence): CalendarEventDto {
+  return occurrenceEventAt(rule, occurrence.date, occurrence.startAt.getTime(), occurrence.endAt.getTime());
+}
+
+export function occurrenceEventAt(rule: RuleRow, date: string, startMs: number, endMs: number): CalendarEventDto {
   return {
-    id: occurrenceId(rule.id, occurrence.date),
+    id: occurrenceId(rule.id, date),
     title: rule.title,
     groupId: rule.groupId,
     groupName: rule.groupName,
     teacherId: rule.teacherId,
     teacherName: rule.teacherName,
-    startAt: occurrence.startAt.toISOString(),
-    endAt: occurrence.endAt.toISOString(),
+    startAt: isoInstant(startMs),
+    endAt: isoInstant(endMs),
     status: 'scheduled',
     stored: false,
     ruleId: rule.id,
-    occurrenceDate: occurrence.date,
+    occurrenceDate: date,
     weekType: rule.weekType,
     live: false,
   };

@@ -65,8 +65,14 @@ function toRule(row: Row): RuleRow {
 function scopeSql(scope: CalendarScope, alias: string): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (scope.teacherId) (parts.push(`${alias}.teacher_id = ?`), params.push(scope.teacherId));
-  if (scope.groupId) (parts.push(`${alias}.group_id = ?`), params.push(scope.groupId));
+  if (scope.teacherId) {
+      parts.push(`${alias}.teacher_id = ?`);
+      params.push(scope.teacherId);
+    }
+  if (scope.groupId) {
+      parts.push(`${alias}.group_id = ?`);
+      params.push(scope.groupId);
+    }
   if (scope.studentId) {
     parts.push(`${alias}.group_id in (select m.group_id from group_members m where m.student_id = ?)`);
     params.push(scope.studentId);
