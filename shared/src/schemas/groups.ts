@@ -13,6 +13,8 @@ export const joinGroupBody = z.strictObject({ code: z.string().trim().min(4).max
 export const groupStudentParams = z.strictObject({ id: uuid, studentId: uuid });
 export const groupsQuery = z.strictObject({
   archived: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** Admins only: one teacher's groups. */
+  teacherId: uuid.optional(),
 });
 
 export const groupStudentDto = z.object({
@@ -35,3 +37,7 @@ export const groupDto = z.object({
 });
 export type GroupDto = z.infer<typeof groupDto>;
 export type GroupStudentDto = z.infer<typeof groupStudentDto>;
+
+/** Response bodies of the groups API. */
+export const groupResponseDto = z.object({ group: groupDto });
+export const groupsResponseDto = z.object({ groups: z.array(groupDto) });
