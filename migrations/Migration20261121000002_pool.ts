@@ -35,7 +35,8 @@ export class Migration20261121000002_pool extends Migration {
         -- and its slot must lie below it …
         constraint meeting_leases_account_capacity_fk foreign key (account_id, capacity)
           references meeting_accounts (id, capacity) on update cascade on delete restrict,
-        constraint meeting_leases_slot_range check (slot >= 0 and slot < capacity),
+        -- (Released leases are history: the cascade may shrink their capacity below their old slot.)
+        constraint meeting_leases_slot_range check (released_at is not null or (slot >= 0 and slot < capacity)),
         check ((released_at is null) = (release_reason is null))
       );`);
     // … part 2: one active lease per slot, so never more active leases than capacity.
