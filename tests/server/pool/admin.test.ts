@@ -4,6 +4,7 @@ import { createTestApp, nextEvent, type TestApp } from '../../setup/app.js';
 import { buildAdmin, buildStudent, buildTeacher, type BuiltUser } from '../../factories/users.js';
 import { buildAccount, buildLesson, leasesOf, lessonRow } from '../../factories/pool.js';
 import type { PoolChangedPayload, PoolSnapshotPayload } from '@tp/shared';
+import type { ManualClock } from '../../../server/src/infra/clock.js';
 
 let app: TestApp;
 let admin: BuiltUser;
@@ -100,7 +101,7 @@ describe('allocation rules seen through the admin API', () => {
     await start(other);
     await end(other);
     const second = await buildLesson(app, { teacher, startAt: new Date(first.endAt.getTime()) });
-    (app.clock as { set(d: Date): void }).set(second.startAt);
+    (app.clock as ManualClock).set(second.startAt);
     const { token } = await app.infra.tokens.sign(teacher.user.id, 'teacher');
     const res = await as({ ...teacher, token }).post(`/api/lessons/${second.id}/start`);
     expect(res.body.account.id).toBe(firstAccount);
