@@ -2,6 +2,7 @@ import type { Role } from '@tp/shared';
 import type { AppContext } from '../modules/index.js';
 import type { User } from '../modules/users/user.entity.js';
 import { seedPoolDemo } from '../modules/pool/pool.seed.js';
+import { seedScheduleDemo } from './schedule-demo.js';
 
 /** The demo accounts created on the first start, by role. */
 export interface DemoUsers {
@@ -14,7 +15,7 @@ export interface DemoUsers {
  * Extension point: other modules push a function here to add their demo data (groups, pool accounts)
  * over the demo users; each returns extra lines to print.
  */
-export const extraSeeds: Array<(ctx: AppContext, users: DemoUsers) => Promise<string[]>> = [seedPoolDemo];
+export const extraSeeds: Array<(ctx: AppContext, users: DemoUsers) => Promise<string[]>> = [seedPoolDemo, seedScheduleDemo];
 
 interface DemoAccount {
   email: string;
