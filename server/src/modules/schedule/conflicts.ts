@@ -79,12 +79,21 @@ export class ConflictChecker {
 
 /** Half-open intervals: back-to-back lessons do not clash. `busy` is sorted by start. */
 export function firstClash(candidates: Interval[], busy: Busy[]): Busy | null {
+  if (!busy.length) return null;
+  const longest = Math.max(...busy.map((item) => item.endAt.getTime() - item.startAt.getTime()));
   for (const candidate of candidates) {
     const start = candidate.startAt.getTime();
     const end = candidate.endAt.getTime();
-    for (const item of busy) {
-      if (item.startAt.getTime() >= end) break;
-      if (item.endAt.getTime() > start) return item;
+    // Nothing starting before `start - longest` can reach into the candidate: skip it by bisection.
+    let lo = 0;
+    let hi = busy.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (busy[mid].startAt.getTime() < start - longest) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < busy.length && busy[i].startAt.getTime() < end; i++) {
+      if (busy[i].endAt.getTime() > start) return busy[i];
     }
   }
   return null;

@@ -123,10 +123,17 @@ export class ScheduleService {
       if (next.status === 'scheduled') {
         await this.checker.assertFree(actor.userId, [next], { lessonId: target.stored?.id, occurrenceKey });
       }
-      const write = target.stored
-        ? this.repo.updateLesson(target.stored.id, next).then(() => target.stored.id)
-        : this.insertOccurrence(target.rule, target.occurrence.date, next);
-      return write.catch((error) => this.rethrowOverlap(error, actor.userId, next.startAt, next.endAt));
+      const write = async () => {
+        if (target.stored) {
+          await this.repo.updateLesson(target.stored.id, next);
+          return target.stored.id;
+        }
+        const stored = await this.insertOccurrence(target.rule, target.occurrence.date, next);
+        // Someone stored the occurrence first (the pool starting it): the edit applies to that lesson.
+        if (!stored.inserted) await this.repo.updateLesson(stored.id, next);
+        return stored.id;
+      };
+      return write().catch((error) => this.rethrowOverlap(error, actor.userId, next.startAt, next.endAt, target.stored?.id));
     });
     const stored = (await this.repo.findLesson(lessonId))!;
     const removed = stored.ruleId && stored.occurrenceDate ? [occurrenceId(stored.ruleId, stored.occurrenceDate)] : [];
@@ -161,8 +168,9 @@ export class ScheduleService {
     if (existing) return this.repo.toLessonRow(existing);
     if (rule.groupArchived || !isOccurrenceDate(rule, occurrence.date, rule.anchorDate)) throw new AppError('lesson/not-found', 'No such occurrence');
     const at = occurrenceAt(rule, occurrence.date);
-    const id = await this.insertOccurrence(rule, occurrence.date, { title: rule.title, startAt: at.startAt, endAt: at.endAt, status: 'scheduled' }).catch((error) =>
-      this.rethrowOverlap(error, rule.teacherId, at.startAt, at.endAt),
+    const values = { title: rule.title, startAt: at.startAt, endAt: at.endAt, status: 'scheduled' as const };
+    const { id } = await this.withTeacherLock(rule.teacherId, () =>
+      this.insertOccurrence(rule, occurrence.date, values).catch((error) => this.rethrowOverlap(error, rule.teacherId, at.startAt, at.endAt)),
     );
     const stored = (await this.repo.findLesson(id))!;
     await this.notifier.emit(stored.teacherId, stored.groupId, [lessonEvent(stored)], [eventId]);
@@ -218,17 +226,21 @@ export class ScheduleService {
   }
 
   /** Stores an occurrence; a concurrent materialisation of the same date wins and is returned. */
-  private async insertOccurrence(rule: RuleRow, date: string, values: { title: string; startAt: Date; endAt: Date; status: LessonStatus }): Promise<string> {
+  private async insertOccurrence(
+    rule: RuleRow,
+    date: string,
+    values: { title: string; startAt: Date; endAt: Date; status: LessonStatus },
+  ): Promise<{ id: string; inserted: boolean }> {
     assertDuration(values.startAt, values.endAt);
     const id = randomUUID();
     const inserted = await this.repo.insertLesson({ id, groupId: rule.groupId, teacherId: rule.teacherId, ruleId: rule.id, occurrenceDate: date, ...values });
-    if (inserted) return id;
-    return (await this.repo.findLessonByOccurrence(rule.id, date))!.id;
+    if (inserted) return { id, inserted };
+    return { id: (await this.repo.findLessonByOccurrence(rule.id, date))!.id, inserted: false };
   }
 
-  private async rethrowOverlap(error: unknown, teacherId: string, startAt: Date, endAt: Date): Promise<never> {
+  private async rethrowOverlap(error: unknown, teacherId: string, startAt: Date, endAt: Date, selfId?: string): Promise<never> {
     if (!isOverlapViolation(error)) throw error;
-    const [clash] = await this.repo.busyLessons(teacherId, startAt, endAt);
+    const clash = (await this.repo.busyLessons(teacherId, startAt, endAt)).find((lesson) => lesson.id !== selfId);
     if (clash) throw conflictError({ id: clash.id, title: clash.title, startAt: clash.startAt, endAt: clash.endAt });
     throw new AppError('schedule/conflict', 'The lesson overlaps another lesson of this teacher');
   }
