@@ -129,6 +129,21 @@ describe('calendar:changed', () => {
     expect(seen[0].removedIds).toEqual(['2026-01-06', '2026-01-13', '2026-01-20', '2026-01-27'].map((d) => `rule:${rule.id}:${d}`));
   });
 
+  it('pushes a renamed group’s events and a lesson the pool changed', async () => {
+    const student = await buildStudent(app);
+    const { teacher, group } = await buildGroup(app, { students: [student] });
+    const created = await client(app, teacher.token).post('/api/lessons', lessonBody(group.id, '2026-01-16T09:00:00Z'));
+    const seen = record(await connect(app, student));
+    await client(app, teacher.token).patch(`/api/groups/${group.id}`, { name: 'Renamed group' });
+    await expect.poll(() => seen.length).toBe(1);
+    expect(seen[0].events).toEqual([expect.objectContaining({ id: created.body.lesson.id, groupName: 'Renamed group' })]);
+    await app.infra.orm.em.fork().getConnection().execute(`update lessons set status = 'live', meeting_id = 'm-1', join_url = 'https://join.example/1' where id = ?`, [created.body.lesson.id]);
+    await app.ctx.services.schedule.notifyLessonChanged(created.body.lesson.id);
+    await expect.poll(() => seen.length).toBe(2);
+    expect(seen[1].events[0]).toMatchObject({ id: created.body.lesson.id, status: 'live', live: true });
+    expect(JSON.stringify(seen[1])).not.toContain('join.example');
+  });
+
   it('reaches a student connected to another node through Redis', async () => {
     const nodeA = await createTestApp({ redis: true });
     const nodeB = await createTestApp({ redis: true, databaseUrl: nodeA.databaseUrl });
