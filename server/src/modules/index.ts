@@ -28,6 +28,8 @@ import { PoolAdminService } from './pool/pool-admin.service.js';
 import { poolLessonRoutes } from './pool/pool.routes.js';
 import { poolAdminRoutes } from './pool/pool-admin.routes.js';
 import { poolRooms, poolSocket } from './pool/pool.socket.js';
+import { AnalyticsService } from './analytics/analytics.service.js';
+import { analyticsRoutes } from './analytics/analytics.routes.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
@@ -41,6 +43,7 @@ export interface Services {
   audit: AuditService;
   pool: PoolService;
   poolAdmin: PoolAdminService;
+  analytics: AnalyticsService;
 }
 
 export interface AppContext {
@@ -63,11 +66,12 @@ export function createServices(infra: Infra): Services {
   const audit = new AuditService(infra);
   const pool = new PoolService(infra, createProviderRegistry(infra), audit, () => ({ schedule, groups }));
   const poolAdmin = new PoolAdminService(pool);
-  return { mailer, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin };
+  const analytics = new AnalyticsService(infra, () => schedule);
+  return { mailer, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes];
 
 /** Socket handlers registered per connection. */
 export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket];

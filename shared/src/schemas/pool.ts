@@ -138,3 +138,41 @@ export const demoMeetingDto = z.object({
   host: z.boolean(),
 });
 export type DemoMeetingDto = z.infer<typeof demoMeetingDto>;
+
+export const occupancyQuery = z.strictObject({
+  range: z.enum(['24h', '7d']).default('24h'),
+});
+export const heatmapQuery = z.strictObject({
+  weeks: z.coerce.number().int().min(1).max(12).default(4),
+  timezone: z.string().min(1).max(64).optional(),
+});
+
+/** Average occupied slots per bucket, against the capacity of active accounts. */
+export interface OccupancyDto {
+  range: '24h' | '7d';
+  bucketMinutes: number;
+  capacity: number;
+  points: Array<{ at: string; busy: number; peak: number }>;
+}
+/** Hour-of-week saturation: cells[isoDay-1][hour] = share of samples in which every slot was busy. */
+export interface HeatmapDto {
+  weeks: number;
+  timezone: string;
+  capacity: number;
+  cells: number[][];
+}
+export interface ForecastOverloadDto {
+  startAt: string;
+  endAt: string;
+  scheduled: number;
+  capacity: number;
+  lessonIds: string[];
+}
+export interface ForecastDto {
+  from: string;
+  to: string;
+  timezone: string;
+  capacity: number;
+  days: Array<{ date: string; peak: number; capacity: number; overloaded: boolean }>;
+  overloads: ForecastOverloadDto[];
+}
