@@ -23,16 +23,24 @@ export interface E2eApp extends RunningServer {
 /** The user factories take a TestApp but only use `infra` and `clock`, which an E2eApp has. */
 export const forFactories = (app: E2eApp) => app as unknown as TestApp;
 
+/** Real time, optionally shifted forward on the server only (to make access tokens expire). */
+export class ShiftedClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
 /** The real server serving the built client, over this file's own database, with the real clock. */
-export async function startE2eApp(env: Record<string, string> = {}): Promise<E2eApp> {
+export async function startE2eApp(env: Record<string, string> = {}, clock: Clock = systemClock): Promise<E2eApp> {
   const database = await createTestDatabase();
   const config = testEnv({ DATABASE_URL: database.url, ...env });
-  const infra = await createInfra(config, { clock: systemClock, logger: createLogger(config.LOG_LEVEL) });
+  const infra = await createInfra(config, { clock, logger: createLogger(config.LOG_LEVEL) });
   const server = await startServer(infra, 0, { clientDir: CLIENT_DIR });
   const app: E2eApp = {
     ...server,
     infra,
-    clock: systemClock,
+    clock,
     databaseUrl: database.url,
     async close() {
       await server.close();
