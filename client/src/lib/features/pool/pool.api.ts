@@ -1,0 +1,29 @@
+import type { AccountStateDto, ProviderName } from '@tp/shared';
+import { http } from '$lib/api/http.js';
+
+export interface Credentials {
+  accountId: string;
+  clientId: string;
+  clientSecret: string;
+  userId: string;
+}
+
+export interface NewAccount {
+  provider: ProviderName;
+  label: string;
+  email: string;
+  capacity: number;
+  credentials?: Credentials;
+}
+
+export type AccountPatch = Partial<Pick<NewAccount, 'label' | 'email' | 'capacity' | 'credentials'>> & { active?: boolean };
+
+const path = (id: string, tail = '') => `/api/pool/accounts/${encodeURIComponent(id)}${tail}`;
+
+/** The admin pool API. Credentials are write-only: they go out, never come back. */
+export const poolApi = {
+  create: (input: NewAccount) => http.post<AccountStateDto>('/api/pool/accounts', input),
+  update: (id: string, patch: AccountPatch) => http.patch<AccountStateDto>(path(id), patch),
+  remove: (id: string) => http.delete<{ removed: 'deleted' | 'deactivated' }>(path(id)),
+  release: (id: string) => http.post<AccountStateDto & { released: number }>(path(id, '/release')),
+};
