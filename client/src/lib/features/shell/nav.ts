@@ -22,6 +22,7 @@ export const navByRole: Record<Role, NavItem[]> = {
   student: [
     { href: '/app', label: 'nav.dashboard', exact: true },
     { href: '/app/calendar', label: 'nav.calendar' },
+    { href: '/app/groups', label: 'nav.groups' },
   ],
   admin: [
     { href: '/app', label: 'nav.dashboard', exact: true },

@@ -1,0 +1,40 @@
+import type { EventInput } from '@fullcalendar/core';
+import type { CalendarEventDto } from '@tp/shared';
+
+/** Distinct, readable-on-white hues; a group keeps its colour between visits (hash of its id). */
+const PALETTE = ['#4f46e5', '#0f766e', '#b45309', '#be185d', '#1d4ed8', '#15803d', '#7c3aed', '#c2410c', '#0e7490', '#a21caf'];
+
+export function groupColor(groupId: string): string {
+  let hash = 0;
+  for (const char of groupId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return PALETTE[hash % PALETTE.length];
+}
+
+/** An occurrence of a rule that is not stored yet (its id names the rule and the date). */
+export const isOccurrenceId = (id: string) => id.startsWith('rule:');
+
+/** A calendar event as FullCalendar takes it; the DTO rides along in `extendedProps.dto`. */
+export function toEventInput(event: CalendarEventDto, editable: boolean): EventInput {
+  const color = groupColor(event.groupId);
+  const fixed = event.status === 'live' || event.status === 'completed' || event.status === 'cancelled';
+  return {
+    id: event.id,
+    title: event.title,
+    start: event.startAt,
+    end: event.endAt,
+    backgroundColor: event.status === 'cancelled' ? 'transparent' : color,
+    borderColor: color,
+    textColor: event.status === 'cancelled' ? color : '#ffffff',
+    editable: editable && !fixed,
+    classNames: [`status-${event.status}`, ...(event.live ? ['is-live'] : []), ...(event.weekType && event.weekType !== 'ALL' ? [`week-${event.weekType.toLowerCase()}`] : [])],
+    extendedProps: { dto: event },
+  };
+}
+
+/** A drag or resize the page decides about: keep it (after the server agreed) or `revert()`. */
+export interface MoveRequest {
+  event: CalendarEventDto;
+  startAt: string;
+  endAt: string;
+  revert: () => void;
+}
