@@ -1,6 +1,6 @@
 import type { AuditEntryDto } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
-import { AuditRepository, type AuditFilter } from './audit.repository.js';
+import { AuditRepository, type AuditFilter, type AuditRecord } from './audit.repository.js';
 import { presentAuditEntry } from './audit.presenter.js';
 
 export interface AuditActor {
@@ -21,29 +21,42 @@ export interface AuditInput {
 /** Who started, ended or released what, when, from which IP, and the outcome. */
 export class AuditService {
   private readonly repository: AuditRepository;
+  private pending: AuditRecord[] = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(private readonly infra: Infra) {
     this.repository = new AuditRepository(infra.orm);
   }
 
-  /** Never fails the caller's operation: a lost audit line is logged, the lesson still starts. */
-  async record(input: AuditInput): Promise<void> {
+  /**
+   * Resolves once the line is stored. Lines recorded together are written in one statement (group
+   * commit), so a burst of starts costs one insert. Never fails the caller's operation: a lost audit
+   * line is logged, the lesson still starts.
+   */
+  record(input: AuditInput): Promise<void> {
+    this.pending.push({
+      at: this.infra.clock.now(),
+      actorId: input.actor?.userId || null,
+      actorRole: input.actor?.role ?? null,
+      action: input.action,
+      lessonId: input.lessonId ?? null,
+      accountId: input.accountId ?? null,
+      ip: input.actor?.ip ?? null,
+      outcome: input.outcome,
+      detail: input.detail ?? {},
+    });
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    return this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = null;
     try {
-      await this.repository.insert([
-        {
-          at: this.infra.clock.now(),
-          actorId: input.actor?.userId ?? null,
-          actorRole: input.actor?.role ?? null,
-          action: input.action,
-          lessonId: input.lessonId ?? null,
-          accountId: input.accountId ?? null,
-          ip: input.actor?.ip ?? null,
-          outcome: input.outcome,
-          detail: input.detail ?? {},
-        },
-      ]);
+      await this.repository.insert(batch);
     } catch (error) {
-      this.infra.logger.error({ err: error, action: input.action }, 'audit write failed');
+      this.infra.logger.error({ err: error, actions: batch.map((r) => r.action) }, 'audit write failed');
     }
   }
 

@@ -38,7 +38,7 @@ export class StartFlow {
       'pool',
       5_000,
       ({ lessonId, teacherId }) => core.repo.reserve(lessonId, teacherId, infra.clock.now()),
-      { maxBatch: 16, maxWaitMs: 500, lockUsable: () => !infra.redis || infra.redis.status === 'ready' },
+      { maxBatch: 128, parallel: 16, maxWaitMs: 500, settlesRest: (reservation) => reservation === null, lockUsable: () => !infra.redis || infra.redis.status === 'ready' },
     );
   }
 
@@ -157,10 +157,21 @@ export class StartFlow {
     throw new AppError('provider/unavailable', 'The video service is slow to answer; try again in a minute');
   }
 
+  private soonestCache: { at: number; value: Promise<Date | null> } | null = null;
+
+  /** The soonest expected release; an estimate for Retry-After, so a burst of refusals shares one read. */
+  private soonestLeaseEnd(): Promise<Date | null> {
+    const now = Date.now();
+    if (!this.soonestCache || now - this.soonestCache.at > 1_000) {
+      this.soonestCache = { at: now, value: this.core.repo.soonestLeaseEnd().catch(() => null) };
+    }
+    return this.soonestCache.value;
+  }
+
   private async exhausted(actor: Actor, lesson: PoolLesson): Promise<AppError> {
     const { infra, repo, audit } = this.core;
     const now = infra.clock.now();
-    const soonest = await repo.soonestLeaseEnd();
+    const soonest = await this.soonestLeaseEnd();
     const graceMs = infra.env.RELEASE_GRACE_MIN * 60_000;
     const seconds = Math.max(60, soonest ? Math.ceil((soonest.getTime() + graceMs - now.getTime()) / 1000) : 60);
     const minutes = Math.ceil(seconds / 60);

@@ -16,6 +16,7 @@ interface LessonRef {
  */
 export class PoolEvents {
   private readonly dirty = new Set<string>();
+  private readonly dirtyLessons = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -46,10 +47,10 @@ export class PoolEvents {
     void this.infra.broadcaster.emit(rooms.teacher(lesson.teacherId), 'lesson:ended', payload);
   }
 
+  /** The calendar shows the lesson's new state; coalesced like account changes (the notice re-reads the lesson). */
   lessonChanged(lessonId: string): void {
-    const schedule = this.peers().schedule;
-    if (!schedule) return;
-    schedule.notifyLessonChanged(lessonId).catch((error: unknown) => this.infra.logger.warn({ err: String(error), lessonId }, 'calendar notify failed'));
+    this.dirtyLessons.add(lessonId);
+    this.timer ??= setTimeout(() => void this.flush(), this.coalesceMs);
   }
 
   accountChanged(accountId: string): void {
@@ -66,6 +67,11 @@ export class PoolEvents {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const schedule = this.peers().schedule;
+    for (const lessonId of this.dirtyLessons) {
+      schedule?.notifyLessonChanged(lessonId).catch((error: unknown) => this.infra.logger.warn({ err: String(error), lessonId }, 'calendar notify failed'));
+    }
+    this.dirtyLessons.clear();
     if (!this.dirty.size) return;
     const ids = [...this.dirty];
     this.dirty.clear();
