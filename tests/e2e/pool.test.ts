@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { createInfra } from '../../server/src/infra/container.js';
+import { systemClock } from '../../server/src/infra/clock.js';
+import { createLogger } from '../../server/src/infra/logger.js';
+import { startServer } from '../../server/src/server.js';
+import { testEnv } from '../setup/app.js';
+import { createTestDatabase } from '../setup/test-db.js';
+import { buildAdmin, buildStudent, buildTeacher, type BuiltUser } from '../factories/users.js';
+import { buildAccounts, buildLesson, type BuiltLesson } from '../factories/pool.js';
+import { CLIENT_DIR, forFactories, launchBrowser, newPage, screenshot, type E2eApp } from './support.js';
+
+let app: E2eApp;
+let browser: Browser;
+/** The admin's page, kept from the first test for the second. */
+let adminPage: Page;
+
+/** A port chosen up front, so the demo provider's links (built from PUBLIC_URL) point at this very server. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Like `startE2eApp`, embedded-style with the demo provider, but on a known port. */
+async function startDemoApp(): Promise<E2eApp> {
+  const port = await freePort();
+  const database = await createTestDatabase();
+  const config = testEnv({ DATABASE_URL: database.url, PUBLIC_URL: `http://127.0.0.1:${port}` });
+  const infra = await createInfra(config, { clock: systemClock, logger: createLogger(config.LOG_LEVEL) });
+  const server = await startServer(infra, port, { clientDir: CLIENT_DIR });
+  return {
+    ...server,
+    infra,
+    clock: systemClock,
+    databaseUrl: database.url,
+    async close() {
+      await server.close();
+      await infra.close();
+      await database.drop();
+    },
+  };
+}
+
+beforeAll(async () => {
+  app = await startDemoApp();
+  browser = await launchBrowser();
+});
+afterAll(() => app?.close());
+
+const sql = (text: string, params: unknown[]) => app.infra.orm.em.fork().getConnection().execute(text, params);
+
+async function signIn(user: BuiltUser, as: 'teacher' | 'student'): Promise<Page> {
+  const { page } = await newPage(browser, app.url);
+  await page.goto('/');
+  await page.getByRole('button', { name: as === 'student' ? /Я ученик/ : /Я преподаватель/ }).click();
+  await page.waitForURL('**/enter');
+  await page.getByLabel('Электронная почта').fill(user.user.email);
+  await page.getByLabel('Пароль', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Продолжить' }).click();
+  await page.waitForURL((url) => url.pathname === '/app');
+  await page.getByTestId('connection').filter({ hasText: 'В сети' }).waitFor();
+  return page;
+}
+
+/** A lesson of `teacher` around now, in a named group with the given students. */
+async function lessonFor(teacher: BuiltUser, title: string, groupName: string, startInMinutes: number, students: BuiltUser[] = []): Promise<BuiltLesson> {
+  const lesson = await buildLesson(forFactories(app), { teacher, title, startAt: new Date(Date.now() + startInMinutes * 60_000), minutes: 90 });
+  await sql('update groups set name = ? where id = ?', [groupName, lesson.groupId]);
+  for (const student of students) await sql('insert into group_members (group_id, student_id) values (?, ?)', [lesson.groupId, student.user.id]);
+  return lesson;
+}
+
+describe('starting lessons on the meeting pool, in the browser', () => {
+  it('a teacher starts from the dashboard, the student sees Join live, the pool fills up, the host ends and it frees everywhere', async () => {
+    const f = forFactories(app);
+    await buildAccounts(f, 2);
+    const admin = await buildAdmin(f, { firstName: 'Ольга', lastName: 'Смирнова', locale: 'ru' });
+    const anna = await buildTeacher(f, { firstName: 'Анна', lastName: 'Иванова', locale: 'ru' });
+    const boris = await buildTeacher(f, { firstName: 'Борис', lastName: 'Петров', locale: 'ru' });
+    const clara = await buildTeacher(f, { firstName: 'Клара', lastName: 'Орлова', locale: 'ru' });
+    const student = await buildStudent(f, { firstName: 'Денис', lastName: 'Ким', locale: 'ru' });
+    const english = await lessonFor(anna, 'Английский B1', '10-А английский', -5, [student]);
+    const physics = await lessonFor(boris, 'Физика', '9-Б физика', 10);
+    const chemistry = await lessonFor(clara, 'Химия', '11-В химия', 0);
+
+    // The admin watches the pool.
+    adminPage = await signIn(admin, 'teacher');
+    await adminPage.goto('/app/pool');
+    const cards = adminPage.getByTestId('account-card');
+    await cards.first().waitFor();
+    expect(await cards.count()).toBe(2);
+    await adminPage.locator('[data-testid="account-card"][data-state="free"]').nth(1).waitFor();
+    expect(await adminPage.getByTestId('stat-available').innerText()).toContain('2');
+
+    // The student's dashboard lists the lesson, without Join yet.
+    const studentPage = await signIn(student, 'student');
+    const studentCard = studentPage.locator(`[data-lesson-id="${english.id}"]`);
+    await studentCard.waitFor();
+    expect(await studentCard.getByRole('link', { name: 'Подключиться' }).count()).toBe(0);
+
+    // Anna starts from her dashboard and lands on the demo meeting page as the host.
+    const annaPage = await signIn(anna, 'teacher');
+    const annaCard = annaPage.locator(`[data-lesson-id="${english.id}"]`);
+    const start = annaCard.getByRole('button', { name: 'Начать урок' });
+    await start.waitFor();
+    expect(await start.isEnabled()).toBe(true);
+    await screenshot(annaPage, 'pool-01-teacher-dashboard-start');
+    const [hostPage] = await Promise.all([annaPage.context().waitForEvent('page'), start.click()]);
+    await hostPage.waitForURL((url) => url.pathname.startsWith('/demo-meeting/') && url.searchParams.has('host'));
+    await hostPage.getByTestId('meeting-role').filter({ hasText: 'Вы ведущий этой встречи' }).waitFor();
+    await hostPage.getByText('Английский B1').first().waitFor();
+    await screenshot(hostPage, 'pool-02-demo-meeting-host');
+    await annaCard.getByRole('button', { name: 'Завершить' }).waitFor();
+    await annaCard.getByRole('button', { name: 'Открыть ссылку ведущего' }).waitFor();
+
+    // The student's Join appears without a reload, with the password; it is the participant link.
+    const join = studentCard.getByRole('link', { name: 'Подключиться' });
+    await join.waitFor();
+    const joinUrl = (await join.getAttribute('href')) ?? '';
+    expect(joinUrl).toContain('/demo-meeting/');
+    expect(joinUrl).not.toContain('host=');
+    await studentCard.getByText('Пароль').waitFor();
+    await screenshot(studentPage, 'pool-03-student-join');
+    const [participantPage] = await Promise.all([studentPage.context().waitForEvent('page'), join.click()]);
+    await participantPage.getByTestId('meeting-role').filter({ hasText: 'Вы подключились как участник' }).waitFor();
+    expect(await participantPage.getByRole('button', { name: 'Завершить встречу' }).count()).toBe(0);
+    await screenshot(participantPage, 'pool-04-demo-meeting-participant');
+
+    // The admin's card flips to Anna's lesson, with a ticking elapsed time.
+    const busyCard = adminPage.locator('[data-testid="account-card"][data-state="busy"]');
+    await busyCard.filter({ hasText: 'Анна Иванова' }).filter({ hasText: 'Английский B1' }).filter({ hasText: '10-А английский' }).waitFor();
+    await adminPage.getByTestId('stat-inUse').filter({ hasText: '1' }).waitFor();
+    const elapsed = await busyCard.getByTestId('elapsed').innerText();
+    await adminPage.waitForFunction((before) => document.querySelector('[data-testid="elapsed"]')?.textContent !== before, elapsed);
+    await screenshot(adminPage, 'pool-05-admin-pool-in-use');
+
+    // Clara takes the last room through the API; Boris is told the pool is busy.
+    const taken = await fetch(`${app.url}/api/lessons/${chemistry.id}/start`, { method: 'POST', headers: { authorization: `Bearer ${clara.token}` } });
+    expect(taken.status).toBe(200);
+    await adminPage.getByTestId('stat-available').filter({ hasText: '0' }).waitFor();
+    const borisPage = await signIn(boris, 'teacher');
+    const borisCard = borisPage.locator(`[data-lesson-id="${physics.id}"]`);
+    await borisCard.getByRole('button', { name: 'Начать урок' }).click();
+    const busy = borisCard.getByTestId('pool-busy');
+    await busy.waitFor();
+    expect(await busy.innerText()).toMatch(/Все комнаты заняты — попробуем снова через \d+ мин/);
+    await screenshot(borisPage, 'pool-06-teacher-pool-busy');
+    await screenshot(adminPage, 'pool-07-admin-pool-full');
+
+    // The host ends the meeting on the demo page: Join disappears, the card frees, Anna's card says so.
+    await hostPage.getByRole('button', { name: 'Завершить встречу' }).click();
+    await hostPage.getByTestId('meeting-ended').filter({ hasText: 'Встреча завершена' }).waitFor();
+    await screenshot(hostPage, 'pool-08-demo-meeting-ended');
+    await join.waitFor({ state: 'detached' });
+    await busyCard.filter({ hasText: 'Анна Иванова' }).waitFor({ state: 'detached' });
+    await adminPage.getByTestId('stat-available').filter({ hasText: '1' }).waitFor();
+    expect(await busyCard.count()).toBe(1);
+    await annaCard.getByText('Урок завершён').waitFor();
+    await screenshot(adminPage, 'pool-09-admin-pool-after-end');
+    await screenshot(studentPage, 'pool-10-student-after-end');
+  });
+
+  it('the admin adds a Zoom account with write-only credentials, releases a room by hand and reads the audit log', async () => {
+    const page = adminPage;
+    await page.getByRole('button', { name: 'Добавить аккаунт' }).click();
+    const form = page.getByRole('form', { name: 'Новый аккаунт' });
+    await form.getByLabel('Провайдер').selectOption('zoom');
+    await form.getByLabel('Название').fill('Zoom Pro 1');
+    await form.getByLabel('Почта аккаунта').fill('zoom1@school.example');
+    await form.getByLabel('Account ID').fill('acc-123');
+    await form.getByLabel('Client ID').fill('client-123');
+    await form.getByLabel('Client secret').fill('secret-value-123');
+    await form.getByLabel('Пользователь Zoom').fill('host@school.example');
+    await screenshot(page, 'pool-11-admin-add-zoom-account');
+    await form.getByRole('button', { name: 'Добавить' }).click();
+    const zoomCard = page.getByRole('article', { name: 'Zoom Pro 1' });
+    await zoomCard.getByText('заданы').waitFor();
+    expect(await page.content()).not.toContain('secret-value-123');
+    await page.getByTestId('stat-total').filter({ hasText: '3' }).waitFor();
+
+    // Deactivate, then release Clara's room by hand.
+    await zoomCard.getByRole('button', { name: 'Отключить' }).click();
+    await zoomCard.getByTestId('account-state').filter({ hasText: 'Отключён' }).waitFor();
+    const busyCard = page.locator('[data-testid="account-card"][data-state="busy"]');
+    await busyCard.getByRole('button', { name: 'Освободить' }).click();
+    await busyCard.waitFor({ state: 'detached' });
+    await page.getByTestId('stat-inUse').filter({ hasText: '0' }).waitFor();
+    await screenshot(page, 'pool-12-admin-pool-managed');
+
+    // The audit log lists the starts, the refused start and the releases; filters narrow it.
+    await page.getByRole('navigation').getByRole('link', { name: 'Журнал действий' }).click();
+    const table = page.getByTestId('audit-table');
+    await table.waitFor();
+    await table.getByRole('cell', { name: 'Начал урок' }).first().waitFor();
+    await table.getByRole('cell', { name: 'Освобождён администратором' }).waitFor();
+    await table.getByRole('cell', { name: 'Встреча завершена у провайдера' }).waitFor();
+    await table.getByText('pool/exhausted').waitFor();
+    await screenshot(page, 'pool-13-audit-log');
+    await page.getByLabel('Результат', { exact: true }).selectOption('error');
+    await page.getByRole('button', { name: 'Показать' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].every((row) => row.textContent?.includes('Ошибка')));
+    expect(await table.locator('tbody tr').count()).toBe(1);
+  });
+});
