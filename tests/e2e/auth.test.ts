@@ -92,6 +92,8 @@ describe('signing in through the browser', () => {
     expect(studentNav).not.toContain('Пользователи');
     await page.getByRole('status').filter({ hasText: 'Подтвердите почту' }).waitFor();
     await screenshot(page, '06-student-dashboard');
+    await page.getByRole('button', { name: 'Отправить письмо ещё раз' }).click();
+    await page.getByText('Письмо отправлено.').waitFor();
 
     await page.goto('/dev/mailbox');
     await page.getByText('petr.student@example.com').first().waitFor();

@@ -85,6 +85,8 @@ export const en: Record<MessageKey, string> = {
   'dash.live': 'Live now',
   'dash.cancelled': 'Cancelled',
   'dash.emailUnconfirmed': 'Please confirm your email: we sent a message to {email}.',
+  'dash.resend': 'Send the email again',
+  'dash.resent': 'The email is on its way.',
   'admin.users': 'Users',
   'admin.create': 'New user',
   'admin.createSubmit': 'Create',

@@ -83,6 +83,8 @@ export const ru = {
   'dash.live': 'Идёт сейчас',
   'dash.cancelled': 'Отменён',
   'dash.emailUnconfirmed': 'Подтвердите почту: мы отправили письмо на {email}.',
+  'dash.resend': 'Отправить письмо ещё раз',
+  'dash.resent': 'Письмо отправлено.',
   'admin.users': 'Пользователи',
   'admin.create': 'Новый пользователь',
   'admin.createSubmit': 'Создать',
