@@ -30,9 +30,15 @@ export interface Occurrence {
   endAt: Date;
 }
 
+const digits = (text: string, from: number, count: number) => {
+  let value = 0;
+  for (let i = from; i < from + count; i++) value = value * 10 + (text.charCodeAt(i) - 48);
+  return value;
+};
+
+/** Days since 1970-01-01 of a `yyyy-mm-dd` date (read digit by digit: called per rule per request). */
 export function dayNumber(isoDate: string): number {
-  const [y, m, d] = isoDate.split('-').map(Number);
-  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+  return Math.round(Date.UTC(digits(isoDate, 0, 4), digits(isoDate, 5, 2) - 1, digits(isoDate, 8, 2)) / DAY_MS);
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
@@ -96,8 +102,7 @@ export function isoInstant(ms: number): string {
 }
 
 export function minutesOf(wallClock: string): number {
-  const [h, m] = wallClock.split(':').map(Number);
-  return h * 60 + m;
+  return digits(wallClock, 0, 2) * 60 + digits(wallClock, 3, 2);
 }
 
 /**
@@ -129,7 +134,20 @@ export function zonedEpochMs(day: number, minutes: number, zoneName: string): nu
   return transitionDayEpochMs(day, minutes, zone);
 }
 
+const transitionCache = new Map<string, number>();
+
+/** Days with a DST change resolve through luxon; the few distinct answers are remembered. */
 function transitionDayEpochMs(day: number, minutes: number, zone: IANAZone): number {
+  const key = `${zone.name}|${day}|${minutes}`;
+  let cached = transitionCache.get(key);
+  if (cached === undefined) {
+    if (transitionCache.size > 20_000) transitionCache.clear();
+    transitionCache.set(key, (cached = resolveWallClock(day, minutes, zone)));
+  }
+  return cached;
+}
+
+function resolveWallClock(day: number, minutes: number, zone: IANAZone): number {
   const date = new Date(day * DAY_MS);
   return DateTime.fromObject(
     {
