@@ -1,0 +1,72 @@
+/**
+ * `npm run bench:fanout [-- --clients 5000 --rounds 20]`: socket.io-client connections in a separate
+ * process join admin or group rooms; a server node emits a stream of timestamped events through the
+ * product's broadcaster; prints delivery latency and server memory per connection, for one node and
+ * for two nodes sharing events through Redis.
+ */
+import { parseArgs } from 'node:util';
+import { Child, createBenchDatabase, kb, mb, sleep, startNode, tokensFor } from './fanout/harness.js';
+
+const { values } = parseArgs({
+  options: { clients: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '20' }, interval: { type: 'string', default: '250' }, groups: { type: 'string', default: '50' } },
+});
+const clients = Number(values.clients);
+const rounds = Number(values.rounds);
+const intervalMs = Number(values.interval);
+const groupCount = Number(values.groups);
+
+console.log(`fan-out benchmark: ${clients} connections (half admins, half students in ${groupCount} groups), ${rounds} rounds every ${intervalMs} ms`);
+const db = await createBenchDatabase(Math.ceil(clients / 2), Math.floor(clients / 2), groupCount);
+const tokens = [...(await tokensFor(db.admins, 'admin')), ...(await tokensFor(db.students, 'student'))];
+
+async function run(label: string, nodeCount: number): Promise<void> {
+  const nodes = [];
+  for (let i = 0; i < nodeCount; i++) nodes.push(await startNode(db.url, nodeCount > 1));
+  const clientProcess = new Child('clients.ts', {});
+  await clientProcess.next('ready');
+  try {
+    const identities = tokens.map((token, i) => ({ url: nodes[i % nodeCount]!.url, token }));
+    const started = Date.now();
+    const connected = await clientProcess.ask<{ open: number; failedConnects: number }>({ type: 'connect', identities }, 'connected');
+    const connectSeconds = (Date.now() - started) / 1000;
+    await sleep(1_000);
+    const memory = await Promise.all(nodes.map((n) => n.child.ask<{ heapUsed: number; rss: number; sockets: number }>({ type: 'memory' }, 'memory')));
+
+    // Warm-up, then the measured stream, always emitted from the first node.
+    for (let i = 0; i < 3; i++) {
+      await nodes[0]!.child.ask({ type: 'emit', groups: db.groups, adminEvents: 1 }, 'emitted');
+      await sleep(intervalMs);
+    }
+    await sleep(500);
+    await clientProcess.ask({ type: 'reset' }, 'reset');
+    for (let i = 0; i < rounds; i++) {
+      await nodes[0]!.child.ask({ type: 'emit', groups: db.groups, adminEvents: 1 }, 'emitted');
+      await sleep(intervalMs);
+    }
+    await sleep(2_000);
+    const report = await clientProcess.ask<{ received: number; p50: number; p95: number; p99: number; max: number }>({ type: 'report' }, 'report');
+    const expected = rounds * clients;
+
+    console.log(`\n${label}`);
+    console.log(`  connections open      ${connected.open} / ${clients} (failed ${connected.failedConnects}); connected in ${connectSeconds.toFixed(1)} s`);
+    console.log(`  events delivered      ${report.received} / ${expected} (${((report.received / expected) * 100).toFixed(2)}%)`);
+    console.log(`  delivery latency      p50 ${report.p50} ms   p95 ${report.p95} ms   p99 ${report.p99} ms   max ${report.max} ms`);
+    memory.forEach((m, i) => {
+      const perConnection = (m.heapUsed - nodes[i]!.heapUsed) / Math.max(1, m.sockets);
+      const rssPer = (m.rss - nodes[i]!.rss) / Math.max(1, m.sockets);
+      console.log(`  node ${i + 1}: ${m.sockets} sockets, heap ${mb(m.heapUsed)} (${kb(perConnection)}/connection), RSS ${mb(m.rss)} (${kb(rssPer)}/connection)`);
+    });
+  } finally {
+    clientProcess.stop();
+    nodes.forEach((n) => n.child.stop());
+    await sleep(1_500);
+  }
+}
+
+try {
+  await run('one node (single-node mode, in-memory adapter)', 1);
+  await run('two nodes sharing events through Redis (emits on node 1)', 2);
+} finally {
+  await db.drop();
+}
+process.exit(0);

@@ -1,0 +1,49 @@
+/**
+ * One server node for the fan-out benchmarks, driven over IPC by the orchestrator:
+ * `emit` sends a burst of timestamped events through the real broadcaster; `memory` reports heap/RSS.
+ */
+import { loadEnv } from '../../../server/src/config/env.js';
+import { createInfra } from '../../../server/src/infra/container.js';
+import { createLogger } from '../../../server/src/infra/logger.js';
+import { startServer } from '../../../server/src/server.js';
+import { rooms } from '@tp/shared';
+
+type Command = { type: 'emit'; groups: string[]; adminEvents: number } | { type: 'memory' } | { type: 'stats' } | { type: 'stop' };
+
+const env = loadEnv({ ...process.env, LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+const infra = await createInfra(env, { logger: createLogger('silent'), name: `bench-node-${env.PORT}` });
+const server = await startServer(infra, env.PORT);
+
+const send = (message: unknown) => process.send?.(message);
+
+function memory() {
+  (globalThis as { gc?: () => void }).gc?.();
+  const usage = process.memoryUsage();
+  return { heapUsed: usage.heapUsed, rss: usage.rss, sockets: server.io.engine.clientsCount };
+}
+
+process.on('message', async (command: Command) => {
+  if (command.type === 'emit') {
+    const at = new Date().toISOString();
+    for (let i = 0; i < command.adminEvents; i++) {
+      void infra.broadcaster.emit(rooms.adminPool, 'pool:snapshot', { accounts: [], stats: { total: 0, active: 0, available: 0, inUse: 0 }, at });
+    }
+    for (const groupId of command.groups) {
+      void infra.broadcaster.emit(rooms.group(groupId), 'lesson:ended', { lessonId: groupId, groupId, teacherId: groupId, endedAt: at });
+    }
+    send({ type: 'emitted', at });
+  } else if (command.type === 'memory') {
+    send({ type: 'memory', ...memory() });
+  } else if (command.type === 'stats') {
+    const adapterRooms = server.io.of('/').adapter.rooms;
+    let listeners = 0;
+    for (const socket of server.io.of('/').sockets.values()) listeners += socket.eventNames().length;
+    send({ type: 'stats', rooms: adapterRooms.size, sockets: server.io.of('/').sockets.size, listeners });
+  } else if (command.type === 'stop') {
+    await server.close();
+    await infra.close();
+    process.exit(0);
+  }
+});
+
+send({ type: 'ready', url: server.url, ...memory() });
