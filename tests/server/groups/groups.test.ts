@@ -137,6 +137,19 @@ describe('groups', () => {
     expect(after.body.group).toMatchObject({ name: group.name, inviteCode: group.inviteCode, studentCount: 1 });
   });
 
+  it('answers other modules about membership', async () => {
+    const first = await buildStudent(app);
+    const second = await buildStudent(app);
+    const { group } = await buildGroup(app, { teacher: teacherA, students: [first, second] });
+    const { group: other } = await buildGroup(app, { teacher: teacherB, students: [first] });
+    const groups = app.ctx.services.groups;
+    expect(await groups.isMember(group.id, first.user.id)).toBe(true);
+    expect(await groups.isMember(group.id, teacherA.user.id)).toBe(false);
+    expect(await groups.studentIds(group.id)).toEqual([first.user.id, second.user.id].sort());
+    expect(await groups.groupIdsForStudent(first.user.id)).toEqual([group.id, other.id].sort());
+    expect(await groups.groupIdsForStudent(outsider.user.id)).not.toContain(group.id);
+  });
+
   it('answers bad input with 400 and unauthenticated calls with 401', async () => {
     expect((await api(teacherA.token).post('/api/groups', { name: '' })).status).toBe(400);
     expect((await api(teacherA.token).post('/api/groups', { name: 'x', extra: 1 })).status).toBe(400);
