@@ -20,7 +20,7 @@ const db = await createBenchDatabase(Math.ceil(clients / 2), Math.floor(clients 
 const tokens = [...(await tokensFor(db.admins, 'admin')), ...(await tokensFor(db.students, 'student'))];
 
 async function run(label: string, nodeCount: number): Promise<void> {
-  const nodes = [];
+  const nodes: Array<Awaited<ReturnType<typeof startNode>>> = [];
   for (let i = 0; i < nodeCount; i++) nodes.push(await startNode(db.url, nodeCount > 1));
   const clientProcess = new Child('clients.ts', {});
   await clientProcess.next('ready');
