@@ -136,6 +136,7 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     await adminPage.getByTestId('stat-inUse').filter({ hasText: '1' }).waitFor();
     const elapsed = await busyCard.getByTestId('elapsed').innerText();
     await adminPage.waitForFunction((before) => document.querySelector('[data-testid="elapsed"]')?.textContent !== before, elapsed);
+    await adminPage.locator('[data-testid="occupancy-chart"][data-peak="1"]').waitFor();
     await screenshot(adminPage, 'pool-05-admin-pool-in-use');
 
     // Clara takes the last room through the API; Boris is told the pool is busy.
@@ -149,6 +150,7 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     await busy.waitFor();
     expect(await busy.innerText()).toMatch(/Все комнаты заняты — попробуем снова через \d+ мин/);
     await screenshot(borisPage, 'pool-06-teacher-pool-busy');
+    await adminPage.locator('[data-testid="occupancy-chart"][data-peak="2"]').waitFor();
     await screenshot(adminPage, 'pool-07-admin-pool-full');
 
     // The host ends the meeting on the demo page: Join disappears, the card frees, Anna's card says so.
