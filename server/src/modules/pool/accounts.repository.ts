@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProviderName, ReleaseReason } from '@tp/shared';
 import type { Orm } from '../../infra/db.js';
+import { uuidArray } from './pool.repository.js';
 
 export interface AccountRow {
   id: string;
@@ -92,7 +93,7 @@ export class AccountsRepository {
          left join users u on u.id = ml.teacher_id
          ${filter}
         order by a.label, a.id, ml.slot`,
-      ids ? [ids] : [],
+      ids ? [uuidArray(ids)] : [],
     );
     const byId = new Map<string, AccountState>();
     for (const row of rows) {

@@ -4,7 +4,7 @@ import type { Limiter } from '../../infra/rate-limit.js';
 import { ProviderError, type ProviderMeeting } from '../meetings/provider.js';
 import { IdempotencyStore } from './idempotency.js';
 import { LockedBatcher } from './locked-batcher.js';
-import { LessonAlreadyLeased, type PoolLesson, type Reservation } from './pool.repository.js';
+import type { PoolLesson, Reservation, ReserveOutcome, ReserveRequest } from './pool.repository.js';
 import { providerAccount, providerFor, type PoolCore } from './pool.core.js';
 import type { Actor } from './pool.peers.js';
 
@@ -27,19 +27,17 @@ const AWAIT_WINNER_MS = 45_000;
 export class StartFlow {
   private readonly limiter: Limiter;
   private readonly idempotency: IdempotencyStore;
-  private readonly reserver: LockedBatcher<{ lessonId: string; teacherId: string }, Reservation | null>;
+  private readonly reserver: LockedBatcher<ReserveRequest, ReserveOutcome>;
 
   constructor(private readonly core: PoolCore) {
     const { infra } = core;
     this.limiter = infra.limiter('lesson-start', infra.env.START_RATE_PER_MIN, 60);
     this.idempotency = new IdempotencyStore(infra.redis, infra.logger);
-    this.reserver = new LockedBatcher(
-      infra.lock,
-      'pool',
-      5_000,
-      ({ lessonId, teacherId }) => core.repo.reserve(lessonId, teacherId, infra.clock.now()),
-      { maxBatch: 128, parallel: 16, maxWaitMs: 500, settlesRest: (reservation) => reservation === null, lockUsable: () => !infra.redis || infra.redis.status === 'ready' },
-    );
+    this.reserver = new LockedBatcher(infra.lock, 'pool', 5_000, (requests) => core.repo.reserveMany(requests, infra.clock.now()), {
+      maxBatch: 500,
+      maxWaitMs: 500,
+      lockUsable: () => !infra.redis || infra.redis.status === 'ready',
+    });
   }
 
   async start(actor: Actor, lesson: PoolLesson, idempotencyKey?: string): Promise<StartResult> {
@@ -57,14 +55,18 @@ export class StartFlow {
     if (lesson.leaseId) return this.awaitWinner(lesson.id);
     await this.limiter.consume(actor.userId, 'Too many start attempts; wait a minute and try again');
 
-    let reservation: Reservation | null;
-    try {
-      reservation = await this.reserver.submit({ lessonId: lesson.id, teacherId: actor.userId });
-    } catch (error) {
-      if (error instanceof LessonAlreadyLeased) return this.awaitWinner(lesson.id);
-      throw error;
+    let reservation: Reservation | null = null;
+    for (let attempt = 0; !reservation; attempt += 1) {
+      const outcome = await this.reserver.submit({ lessonId: lesson.id, teacherId: actor.userId });
+      if (outcome.kind === 'exhausted') throw await this.exhausted(actor, lesson);
+      if (outcome.kind === 'reserved') reservation = outcome.reservation;
+      else {
+        // A conflict: either another start of this lesson holds the lease, or we read a slot as free
+        // just as someone else's lease on it committed (the fence refused ours). Look, then retry.
+        if ((await repo.findLesson(lesson.id))?.leaseId) return this.awaitWinner(lesson.id);
+        if (attempt >= 3) throw await this.exhausted(actor, lesson);
+      }
     }
-    if (!reservation) throw await this.exhausted(actor, lesson);
 
     const result = await this.provision(actor, lesson, reservation);
     if (key) await this.idempotency.set(key, result);

@@ -55,13 +55,17 @@ export interface MeetingFields {
   password: string | null;
 }
 
-/** Thrown when the lesson already holds an active lease: a concurrent start of the same lesson won. */
-export class LessonAlreadyLeased extends Error {}
+export interface ReserveRequest {
+  lessonId: string;
+  teacherId: string;
+}
+
+export type ReserveOutcome = { kind: 'reserved'; reservation: Reservation } | { kind: 'exhausted' } | { kind: 'conflict' };
 
 type Row = Record<string, unknown>;
+/** A uuid[] literal: knex would spread a JS array binding into a list. Ids are validated uuids. */
+export const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 const date = (value: unknown) => (value == null ? null : value instanceof Date ? value : new Date(String(value)));
-const SLOT_CONSTRAINT = 'meeting_leases_active_slot_unique';
-const LESSON_CONSTRAINT = 'meeting_leases_active_lesson_unique';
 
 const LESSON_SELECT = `
   select l.id, l.group_id, g.name as group_name, l.teacher_id, l.title, l.start_at, l.end_at, l.status,
@@ -107,57 +111,89 @@ export class PoolRepository {
   }
 
   /**
-   * Reserves a slot for the lesson: locks one account with a free slot (SKIP LOCKED, so concurrent
-   * reservers spread over accounts instead of queueing), preferring the teacher's last account, then the
-   * least recently used; inserts the lease at the lowest free slot; stamps last_used_at. Null = all busy.
+   * Reserves slots for a batch of lessons in ONE statement (one transaction): locks the active accounts
+   * that have a free slot (SKIP LOCKED, so a concurrent batch elsewhere takes other accounts instead of
+   * queueing), hands each request its teacher's last account when that one is free, then the least
+   * recently used free slots, inserts the leases and stamps last_used_at. The fence constraints make a
+   * stale read harmless: a conflicting insert is skipped and reported, never committed.
    */
-  async reserve(lessonId: string, teacherId: string, now: Date): Promise<Reservation | null> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const rows = await this.run(
-          `with last as (
-             select account_id from meeting_leases where teacher_id = ? order by acquired_at desc limit 1
-           ), picked as (
-             select a.id, a.capacity from meeting_accounts a
-              where a.active
-                and (select count(*) from meeting_leases l where l.account_id = a.id and l.released_at is null) < a.capacity
-              order by (a.id = (select account_id from last)) is true desc, a.last_used_at asc nulls first, a.id
-              limit 1
-              for update of a skip locked
-           ), free as (
-             select p.id, p.capacity,
-                    (select min(s) from generate_series(0, p.capacity - 1) s
-                      where not exists (select 1 from meeting_leases l where l.account_id = p.id and l.slot = s and l.released_at is null)) as slot
-               from picked p
-           ), lease as (
-             insert into meeting_leases (id, account_id, capacity, slot, lesson_id, teacher_id, acquired_at)
-             select ?, id, capacity, slot, ?, ?, ? from free where slot is not null
-             returning id, account_id, slot
-           )
-           update meeting_accounts a set last_used_at = ? from lease where a.id = lease.account_id
-           returning lease.id as lease_id, a.id as account_id, lease.slot, a.provider, a.label, a.email, a.credentials_sealed`,
-          [teacherId, randomUUID(), lessonId, teacherId, now, now],
-        );
-        const row = rows[0];
-        if (!row) return null;
+  async reserveMany(requests: ReserveRequest[], now: Date): Promise<ReserveOutcome[]> {
+    if (!requests.length) return [];
+    const leaseIds = requests.map(() => randomUUID());
+    const rows = await this.run(
+      `with req as (
+         select * from unnest(?::uuid[], ?::uuid[], ?::uuid[]) with ordinality as r(lesson_id, teacher_id, lease_id, ord)
+       ), pref as (
+         select r.ord, (select ml.account_id from meeting_leases ml where ml.teacher_id = r.teacher_id order by ml.acquired_at desc limit 1) as account_id
+           from req r
+       ), cand as (
+         select a.id, a.capacity, a.last_used_at from meeting_accounts a
+          where a.active and (select count(*) from meeting_leases l where l.account_id = a.id and l.released_at is null) < a.capacity
+          for update of a skip locked
+       ), free as (
+         select c.id as account_id, c.capacity, c.last_used_at, s.slot, row_number() over (partition by c.id order by s.slot) as k
+           from cand c cross join lateral generate_series(0, c.capacity - 1) as s(slot)
+          where not exists (select 1 from meeting_leases l where l.account_id = c.id and l.slot = s.slot and l.released_at is null)
+       ), pref_match as (
+         select r.ord, f.account_id, f.capacity, f.slot
+           from (select r.ord, p.account_id, row_number() over (partition by p.account_id order by r.ord) as k
+                   from req r join pref p using (ord) where p.account_id is not null) r
+           join free f on f.account_id = r.account_id and f.k = r.k
+       ), rest_req as (
+         select r.ord, row_number() over (order by r.ord) as k from req r
+          where not exists (select 1 from pref_match pm where pm.ord = r.ord)
+       ), rest_free as (
+         select f.account_id, f.capacity, f.slot, row_number() over (order by f.last_used_at asc nulls first, f.account_id, f.slot) as k
+           from free f where not exists (select 1 from pref_match pm where pm.account_id = f.account_id and pm.slot = f.slot)
+       ), matched as (
+         select ord, account_id, capacity, slot from pref_match
+         union all
+         select rr.ord, rf.account_id, rf.capacity, rf.slot from rest_req rr join rest_free rf on rf.k = rr.k
+       ), ins as (
+         insert into meeting_leases (id, account_id, capacity, slot, lesson_id, teacher_id, acquired_at)
+         select r.lease_id, m.account_id, m.capacity, m.slot, r.lesson_id, r.teacher_id, ?
+           from matched m join req r using (ord)
+         on conflict do nothing
+         returning id, account_id, slot
+       ), used as (
+         update meeting_accounts a set last_used_at = ? where a.id in (select account_id from ins)
+         returning a.id, a.provider, a.label, a.email, a.credentials_sealed
+       )
+       select r.ord, m.account_id is not null as matched, i.id as lease_id, i.slot, u.id as account_id,
+              u.provider, u.label, u.email, u.credentials_sealed
+         from req r
+         left join matched m using (ord)
+         left join ins i on i.id = r.lease_id
+         left join used u on u.id = i.account_id
+        order by r.ord`,
+      [uuidArray(requests.map((r) => r.lessonId)), uuidArray(requests.map((r) => r.teacherId)), uuidArray(leaseIds), now, now],
+    );
+    return rows.map((row): ReserveOutcome => {
+      if (row.lease_id) {
         return {
-          leaseId: String(row.lease_id),
-          accountId: String(row.account_id),
-          slot: Number(row.slot),
-          provider: row.provider as ProviderName,
-          label: String(row.label),
-          email: String(row.email),
-          credentialsSealed: (row.credentials_sealed as string | null) ?? null,
+          kind: 'reserved',
+          reservation: {
+            leaseId: String(row.lease_id),
+            accountId: String(row.account_id),
+            slot: Number(row.slot),
+            provider: row.provider as ProviderName,
+            label: String(row.label),
+            email: String(row.email),
+            credentialsSealed: (row.credentials_sealed as string | null) ?? null,
+          },
         };
-      } catch (error) {
-        const constraint = constraintOf(error);
-        if (constraint === LESSON_CONSTRAINT) throw new LessonAlreadyLeased('lesson already leased');
-        // A slot taken by a transaction that committed after our snapshot: the fence held; look again.
-        if (constraint === SLOT_CONSTRAINT && attempt < 5) continue;
-        throw error;
       }
-    }
+      // Matched but not inserted: the lesson already holds a lease, or the slot went to a commit we did not see.
+      return { kind: row.matched ? 'conflict' : 'exhausted' };
+    });
   }
+
+  /** One reservation (null = nothing free or a conflict). */
+  async reserve(lessonId: string, teacherId: string, now: Date): Promise<Reservation | null> {
+    const [outcome] = await this.reserveMany([{ lessonId, teacherId }], now);
+    return outcome?.kind === 'reserved' ? outcome.reservation : null;
+  }
+
 
   /** Stores the provider's meeting on the lease and the lesson, which goes live. False = the lease is gone. */
   async attachMeeting(leaseId: string, meeting: MeetingFields, now: Date): Promise<boolean> {
@@ -302,9 +338,4 @@ function toLesson(row: Row): PoolLesson {
     leaseAccountId: (row.lease_account_id as string | null) ?? null,
     leaseMeetingId: (row.lease_meeting_id as string | null) ?? null,
   };
-}
-
-function constraintOf(error: unknown): string | undefined {
-  const candidate = error as { constraint?: string; cause?: { constraint?: string }; previous?: { constraint?: string } };
-  return candidate?.constraint ?? candidate?.previous?.constraint ?? candidate?.cause?.constraint;
 }
