@@ -33,8 +33,10 @@ const LEAD_MS = LIMITS.startLeadMinutes * 60_000;
  */
 class LiveLessons {
   private readonly live = new SvelteMap<string, LiveMeeting>();
-  /** Lessons known to have ended since they were listed (a stale `live: true` must not bring Join back). */
+  /** Lessons seen to end (`lesson:ended`, our own End): a stale `live: true` must not bring Join back. */
   private readonly ended = new SvelteSet<string>();
+  /** Lessons the server said are not running when asked (never started, or over). */
+  private readonly notRunning = new SvelteSet<string>();
   /** A started occurrence (`rule:…:date`) becomes a stored lesson with its own id. */
   private readonly aliases = new SvelteMap<string, string>();
   private readonly watched = new Map<string, { lesson: WatchedLesson; count: number }>();
@@ -54,7 +56,12 @@ class LiveLessons {
   looksLive(id: string, listedLive: boolean): boolean {
     const lessonId = this.aliases.get(id) ?? id;
     if (this.live.has(lessonId)) return true;
-    return listedLive && !this.ended.has(lessonId);
+    return listedLive && !this.ended.has(lessonId) && !this.notRunning.has(lessonId);
+  }
+
+  /** The lesson's meeting ended while this page was open. */
+  hasEnded(id: string): boolean {
+    return this.ended.has(this.aliases.get(id) ?? id);
   }
 
   /** Registers a lesson shown on screen; returns the cleanup. Use from an `$effect`. */
@@ -67,7 +74,7 @@ class LiveLessons {
     } else this.watched.set(lesson.id, { lesson, count: 1 });
     // Not a dependency of the caller's effect: the live map changing must not re-register the lesson.
     untrack(() => {
-      if (lesson.live && !this.isLive(lesson.id) && !this.ended.has(lesson.id)) void this.refresh(lesson.id);
+      if (lesson.live && !this.isLive(lesson.id) && !this.ended.has(lesson.id) && !this.notRunning.has(lesson.id)) void this.refresh(lesson.id);
     });
     return () => {
       const current = this.watched.get(lesson.id);
@@ -83,6 +90,7 @@ class LiveLessons {
 
   markLive(meeting: LiveMeeting): void {
     this.ended.delete(meeting.lessonId);
+    this.notRunning.delete(meeting.lessonId);
     this.live.set(meeting.lessonId, { lessonId: meeting.lessonId, meetingId: meeting.meetingId, joinUrl: meeting.joinUrl, password: meeting.password });
   }
 
@@ -103,7 +111,11 @@ class LiveLessons {
       })
       .catch((error: unknown) => {
         // Not live (409), or an occurrence never started (404): no Join. Other failures keep what we know.
-        if (isApiError(error, 'lesson/not-live') || isApiError(error, 'lesson/not-found')) this.markEnded(this.aliases.get(id) ?? id);
+        if (isApiError(error, 'lesson/not-live') || isApiError(error, 'lesson/not-found')) {
+          const lessonId = this.aliases.get(id) ?? id;
+          this.live.delete(lessonId);
+          this.notRunning.add(lessonId);
+        }
       })
       .finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, request);
