@@ -100,6 +100,7 @@ describe('the live calendar in two browsers', () => {
     expect(await timeOf(studentLesson)).toMatch(/^10:00/);
     expect(await eventBox(studentPage, 'Лексика').count()).toBe(0);
     expect(await studentPage.getByRole('button', { name: 'Новый урок' }).count()).toBe(0);
+    await studentPage.getByText('Только просмотр').waitFor();
     await screenshot(studentPage, '22-calendar-student');
 
     // The teacher drags Wednesday 10:00 to Wednesday afternoon (the grid snaps to a quarter hour).
@@ -147,7 +148,7 @@ describe('the live calendar in two browsers', () => {
     await dialog.getByLabel('Название').fill('Фонетика');
     await dialog.getByLabel('Повторять каждую неделю').check();
     await dialog.getByLabel('По верхним неделям (числитель)').check();
-    await dialog.getByTestId('rule-summary').filter({ hasText: 'Каждый пятница' }).waitFor();
+    await dialog.getByTestId('rule-summary').filter({ hasText: 'По пятницам, 15:00–' }).waitFor();
     await screenshot(page, '25-calendar-create-dialog');
     await dialog.getByRole('button', { name: 'Создать серию' }).click();
     await dialog.waitFor({ state: 'detached' });
