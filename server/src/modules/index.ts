@@ -67,6 +67,7 @@ export function createServices(infra: Infra): Services {
   const pool = new PoolService(infra, createProviderRegistry(infra), audit, () => ({ schedule, groups }));
   const poolAdmin = new PoolAdminService(pool);
   const analytics = new AnalyticsService(infra, () => schedule);
+  schedule.setCapacityCheck((startAt, endAt) => analytics.capacityWarning(startAt, endAt));
   return { mailer, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics };
 }
 

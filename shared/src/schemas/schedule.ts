@@ -119,10 +119,11 @@ export type CapacityWarningDto = z.infer<typeof capacityWarningDto>;
 /** Response bodies of the schedule API. */
 export const calendarResponseDto = z.object({ events: z.array(calendarEventDto) });
 /** `lesson` is null only when GET /api/lessons/:id names an occurrence that is not stored yet. */
-export const lessonResponseDto = z.object({ lesson: lessonDto.nullable(), event: calendarEventDto });
+export const lessonResponseDto = z.object({ lesson: lessonDto.nullable(), event: calendarEventDto, capacityWarning: capacityWarningDto.nullable().optional() });
 export const ruleResponseDto = z.object({
   rule: recurringRuleDto,
   /** After a split (`fromDate`): the earlier part, now ending the day before; null when it vanished. */
   previous: recurringRuleDto.nullable().optional(),
+  capacityWarning: capacityWarningDto.nullable().optional(),
 });
 export const rulesResponseDto = z.object({ rules: z.array(recurringRuleDto) });

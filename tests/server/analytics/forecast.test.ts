@@ -103,3 +103,39 @@ describe('interval arithmetic', () => {
     ]);
   });
 });
+
+describe('capacity warning for teachers', () => {
+  it('warns (without refusing) when a new or moved lesson or a rule lands in a full slot', async () => {
+    const app = await createTestApp({ clock: new ManualClock(new Date(NOW)) });
+    await buildAccount(app, { capacity: 1 });
+    const [a, b] = [await buildGroup(app), await buildGroup(app)];
+    const create = (group: typeof a, startAt: string, endAt: string) =>
+      request(app.url).post('/api/lessons').set('Authorization', `Bearer ${group.teacher.token}`).send({ groupId: group.group.id, title: 'Lesson', startAt, endAt });
+
+    const first = await create(a, '2026-09-08T10:00:00Z', '2026-09-08T11:00:00Z');
+    expect(first.status).toBe(201);
+    expect(first.body.capacityWarning).toBeNull();
+
+    const second = await create(b, '2026-09-08T12:00:00Z', '2026-09-08T13:00:00Z');
+    expect(second.body.capacityWarning).toBeNull();
+    const moved = await request(app.url)
+      .patch(`/api/lessons/${second.body.lesson.id}`)
+      .set('Authorization', `Bearer ${b.teacher.token}`)
+      .send({ startAt: '2026-09-08T10:30:00Z', endAt: '2026-09-08T11:30:00Z' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.capacityWarning).toMatchObject({ scheduled: 2, capacity: 1 });
+
+    const rule = await request(app.url)
+      .post('/api/recurring-lessons')
+      .set('Authorization', `Bearer ${a.teacher.token}`)
+      .send({ groupId: a.group.id, title: 'Weekly', dayOfWeek: 2, weekType: 'ALL', startTime: '10:30', endTime: '11:15', timezone: 'UTC', startDate: '2026-09-14', endDate: '2026-12-31' });
+    expect(rule.status).toBe(201);
+    expect(rule.body.capacityWarning).toBeNull();
+    const clash = await request(app.url)
+      .post('/api/recurring-lessons')
+      .set('Authorization', `Bearer ${b.teacher.token}`)
+      .send({ groupId: b.group.id, title: 'Weekly', dayOfWeek: 2, weekType: 'ALL', startTime: '11:00', endTime: '12:00', timezone: 'UTC', startDate: '2026-09-14', endDate: '2026-12-31' });
+    expect(clash.status).toBe(201);
+    expect(clash.body.capacityWarning).toMatchObject({ startAt: '2026-09-15T11:00:00.000Z', scheduled: 2, capacity: 1 });
+  });
+});

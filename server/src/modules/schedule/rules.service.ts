@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LIMITS, type CalendarEventDto, type RecurringRuleDto, type WeekType } from '@tp/shared';
+import { LIMITS, type CalendarEventDto, type CapacityWarningDto, type RecurringRuleDto, type WeekType } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { GroupsService } from '../groups/groups.service.js';
@@ -11,6 +11,9 @@ import type { Actor, RuleRow } from './schedule.types.js';
 
 /** A rule may span at most two years: long enough for any course, short enough to validate. */
 const MAX_RULE_DAYS = 731;
+/** How far ahead a new or changed rule is checked against the pool's capacity. */
+const FORECAST_DAYS = 14;
+const DAY_MS = 86_400_000;
 
 export interface RuleInput {
   groupId: string;
@@ -66,6 +69,19 @@ export class RecurringRuleService {
     const rule = (await this.repo.findRule(id))!;
     await this.pushDiff(rule, [], await this.windowEvents(rule));
     return ruleDto(rule);
+  }
+
+  /** The first slot in the coming fortnight where this rule's occurrences need more rooms than the pool has. */
+  async capacityWarning(rule: RecurringRuleDto): Promise<CapacityWarningDto | null> {
+    const row = await this.repo.findRule(rule.id);
+    if (!row) return null;
+    const now = this.infra.clock.now().getTime();
+    const soon = (await this.windowEvents(row)).filter((e) => Date.parse(e.endAt) > now && Date.parse(e.startAt) < now + FORECAST_DAYS * DAY_MS);
+    for (const event of soon) {
+      const warning = await this.schedule.capacityWarning(new Date(event.startAt), new Date(event.endAt));
+      if (warning) return warning;
+    }
+    return null;
   }
 
   async list(actor: Actor): Promise<RecurringRuleDto[]> {

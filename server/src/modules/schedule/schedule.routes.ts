@@ -35,7 +35,8 @@ export function scheduleRoutes({ infra, services }: AppContext): Router {
   });
 
   router.post('/recurring-lessons', teacher, async (req, res) => {
-    res.status(201).json({ rule: await recurringRules.create(who(req), body(req, recurringRuleBody)) });
+    const rule = await recurringRules.create(who(req), body(req, recurringRuleBody));
+    res.status(201).json({ rule, capacityWarning: await recurringRules.capacityWarning(rule) });
   });
   router.get('/recurring-lessons', async (req, res) => {
     res.json({ rules: await recurringRules.list(who(req)) });
@@ -45,7 +46,8 @@ export function scheduleRoutes({ infra, services }: AppContext): Router {
   });
   router.patch('/recurring-lessons/:id', teacher, async (req, res) => {
     const { id } = params(req, idParam);
-    res.json(await recurringRules.update(who(req), id, body(req, updateRecurringRuleBody)));
+    const result = await recurringRules.update(who(req), id, body(req, updateRecurringRuleBody));
+    res.json({ ...result, capacityWarning: await recurringRules.capacityWarning(result.rule) });
   });
   router.delete('/recurring-lessons/:id', teacher, async (req, res) => {
     const { id } = params(req, idParam);

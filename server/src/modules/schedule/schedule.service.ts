@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LIMITS, type CalendarEventDto, type LessonDto, type LessonStatus } from '@tp/shared';
+import { LIMITS, type CalendarEventDto, type CapacityWarningDto, type LessonDto, type LessonStatus } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { GroupsService } from '../groups/groups.service.js';
@@ -16,7 +16,12 @@ const DAY_MS = 86_400_000;
 export interface LessonResult {
   lesson: LessonDto;
   event: CalendarEventDto;
+  /** Set when the lesson lands in a slot that needs more meeting rooms than the pool has (a warning only). */
+  capacityWarning?: CapacityWarningDto | null;
 }
+
+/** Tells whether [startAt, endAt) needs more rooms than the pool has; wired by the composition root. */
+export type CapacityCheck = (startAt: Date, endAt: Date) => Promise<CapacityWarningDto | null>;
 
 export function assertDuration(startAt: Date, endAt: Date): void {
   const minutes = (endAt.getTime() - startAt.getTime()) / 60_000;
@@ -45,6 +50,21 @@ export class ScheduleService {
     this.reader = new CalendarReader(this.repo);
     this.checker = new ConflictChecker(this.repo);
     this.notifier = new ScheduleNotifier(infra, this.reader);
+  }
+
+  private capacityCheck: CapacityCheck | null = null;
+
+  setCapacityCheck(check: CapacityCheck): void {
+    this.capacityCheck = check;
+  }
+
+  /** The pool warning for a slot; a failing check never fails the schedule write. */
+  async capacityWarning(startAt: Date, endAt: Date): Promise<CapacityWarningDto | null> {
+    if (!this.capacityCheck || endAt.getTime() <= this.infra.clock.now().getTime()) return null;
+    return this.capacityCheck(startAt, endAt).catch((error: unknown) => {
+      this.infra.logger.warn({ err: String(error) }, 'capacity check failed');
+      return null;
+    });
   }
 
   /** Serialises one teacher's schedule writes so a check and its write see the same state. */
@@ -100,7 +120,7 @@ export class ScheduleService {
     });
     const stored = (await this.repo.findLesson(id))!;
     await this.notifier.emit(stored.teacherId, stored.groupId, [lessonEvent(stored)], []);
-    return { lesson: lessonDto(stored), event: lessonEvent(stored) };
+    return { lesson: lessonDto(stored), event: lessonEvent(stored), capacityWarning: await this.capacityWarning(stored.startAt, stored.endAt) };
   }
 
   /** Edits a stored lesson, or materialises an occurrence with the changes (the rule stays). */
@@ -138,7 +158,9 @@ export class ScheduleService {
     const stored = (await this.repo.findLesson(lessonId))!;
     const removed = stored.ruleId && stored.occurrenceDate ? [occurrenceId(stored.ruleId, stored.occurrenceDate)] : [];
     await this.notifier.emit(stored.teacherId, stored.groupId, [lessonEvent(stored)], removed);
-    return { lesson: lessonDto(stored), event: lessonEvent(stored) };
+    const moved = stored.status === 'scheduled' && (changes.startAt !== undefined || changes.endAt !== undefined);
+    const capacityWarning = moved ? await this.capacityWarning(stored.startAt, stored.endAt) : null;
+    return { lesson: lessonDto(stored), event: lessonEvent(stored), capacityWarning };
   }
 
   cancelLesson(actor: Actor, eventId: string): Promise<LessonResult> {
