@@ -23,7 +23,7 @@ export class PoolEvents {
     private readonly infra: Infra,
     private readonly accounts: AccountsRepository,
     private readonly peers: () => PoolPeers,
-    private readonly coalesceMs = 20,
+    private readonly coalesceMs = 50,
   ) {}
 
   lessonLive(lesson: LessonRef, meeting: { meetingId: string; joinUrl: string; password: string | null }, startedAt: Date): void {
