@@ -200,11 +200,40 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     await table.getByRole('cell', { name: 'Начал урок' }).first().waitFor();
     await table.getByRole('cell', { name: 'Освобождён администратором' }).waitFor();
     await table.getByRole('cell', { name: 'Встреча завершена у провайдера' }).waitFor();
-    await table.getByText('pool/exhausted').waitFor();
+    await table.getByText('все комнаты заняты').waitFor();
     await screenshot(page, 'pool-13-audit-log');
     await page.getByLabel('Результат', { exact: true }).selectOption('error');
     await page.getByRole('button', { name: 'Показать' }).click();
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].every((row) => row.textContent?.includes('Ошибка')));
     expect(await table.locator('tbody tr').count()).toBe(1);
+  });
+
+  it("the admin's browser goes offline while lessons start and end, comes back and shows the true state", async () => {
+    const f = forFactories(app);
+    const page = adminPage;
+    await page.goto('/app/pool');
+    await page.getByTestId('connection').filter({ hasText: 'В сети' }).waitFor();
+    await page.getByTestId('stat-inUse').filter({ hasText: '0' }).waitFor();
+    const [dina, egor] = [await buildTeacher(f, { firstName: 'Дина', lastName: 'Белова' }), await buildTeacher(f, { firstName: 'Егор', lastName: 'Лис' })];
+    const [first, second] = [await lessonFor(dina, 'Музыка', '5-А музыка', 0), await lessonFor(egor, 'История', '7-Б история', 0)];
+    const start = (lesson: BuiltLesson, who: BuiltUser) =>
+      fetch(`${app.url}/api/lessons/${lesson.id}/start`, { method: 'POST', headers: { authorization: `Bearer ${who.token}` } });
+
+    await page.context().setOffline(true);
+    await page.getByTestId('connection').filter({ hasNotText: 'В сети' }).waitFor({ timeout: 60_000 });
+    expect((await start(first, dina)).status).toBe(200);
+    expect((await start(second, egor)).status).toBe(200);
+    await page.waitForTimeout(15_000);
+    const ended = await fetch(`${app.url}/api/lessons/${first.id}/end`, { method: 'POST', headers: { authorization: `Bearer ${dina.token}` } });
+    expect(ended.status).toBe(200);
+    await page.waitForTimeout(15_000);
+    await screenshot(page, 'pool-14-admin-offline');
+
+    await page.context().setOffline(false);
+    await page.getByTestId('connection').filter({ hasText: 'В сети' }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="account-card"][data-state="busy"]').filter({ hasText: 'Егор Лис' }).filter({ hasText: 'История' }).waitFor();
+    expect(await page.locator('[data-testid="account-card"][data-state="busy"]').count()).toBe(1);
+    expect(await page.getByText('Дина Белова').count()).toBe(0);
+    await page.getByTestId('stat-inUse').filter({ hasText: '1' }).waitFor();
   });
 });
