@@ -114,6 +114,13 @@ describe('the live calendar in two browsers', () => {
     const startAt = stored.find((e) => e.title === 'Грамматика')!.startAt;
     expect(DateTime.fromISO(startAt).setZone(ZONE).toFormat('HH:mm')).toBe(moved.slice(0, 5));
     await screenshot(studentPage, '23-calendar-student-after-move');
+    // The list view shows the same lessons, with the week marker.
+    await studentPage.locator('.fc-listWeek-button').click();
+    await studentPage.locator('.fc-list-event', { hasText: 'Чтение' }).filter({ hasText: 'Верх' }).waitFor();
+    await studentPage.locator('.fc-list-event', { hasText: 'Грамматика' }).waitFor();
+    await screenshot(studentPage, '23b-calendar-student-list');
+    await studentPage.locator('.fc-timeGridWeek-button').click();
+    await studentLesson.waitFor();
 
     // Dragging it onto Thursday's lesson is refused: the clash is named and the event snaps back.
     await drag(teacherPage, eventBox(teacherPage, 'Грамматика'), { date: day(2), time: '14:00' }, { date: day(3), time: '12:00' });
