@@ -136,3 +136,20 @@ describe('reading the meeting', () => {
     clock.advance(-91 * 60_000);
   });
 });
+
+describe('the per-teacher start rate limit', () => {
+  it('allows 3 attempts a minute per teacher, then 429 rate/limited with Retry-After', async () => {
+    const limited = await createTestApp({ env: { START_RATE_PER_MIN: '3' } });
+    const lesson = await buildLesson(limited);
+    const attempt = () => request(limited.url).post(`/api/lessons/${lesson.id}/start`).set('Authorization', `Bearer ${lesson.teacher.token}`);
+    // No accounts at all: each attempt is a real allocation attempt that finds nothing free.
+    for (let i = 0; i < 3; i += 1) expect((await attempt()).body.error.code).toBe('pool/exhausted');
+    const fourth = await attempt();
+    expect(fourth.status).toBe(429);
+    expect(fourth.body.error.code).toBe('rate/limited');
+    expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0);
+    // Another teacher is not affected.
+    const other = await buildLesson(limited);
+    expect((await request(limited.url).post(`/api/lessons/${other.id}/start`).set('Authorization', `Bearer ${other.teacher.token}`)).body.error.code).toBe('pool/exhausted');
+  });
+});
