@@ -4,7 +4,7 @@ import type { Limiter } from '../../infra/rate-limit.js';
 import { ProviderError, type ProviderMeeting } from '../meetings/provider.js';
 import { IdempotencyStore } from './idempotency.js';
 import { LockedBatcher } from './locked-batcher.js';
-import type { PoolLesson, Reservation, ReserveOutcome, ReserveRequest } from './pool.repository.js';
+import type { LessonBrief, PoolLesson, Reservation, ReserveOutcome, ReserveRequest } from './pool.repository.js';
 import { providerAccount, providerFor, type PoolCore } from './pool.core.js';
 import type { Actor } from './pool.peers.js';
 
@@ -33,47 +33,57 @@ export class StartFlow {
     const { infra } = core;
     this.limiter = infra.limiter('lesson-start', infra.env.START_RATE_PER_MIN, 60);
     this.idempotency = new IdempotencyStore(infra.redis, infra.logger);
-    this.reserver = new LockedBatcher(infra.lock, 'pool', 5_000, (requests) => core.repo.reserveMany(requests, infra.clock.now()), {
+    this.reserver = new LockedBatcher(infra.lock, 'pool', 5_000, (requests) => core.repo.reserveMany(requests, infra.clock.now(), LIMITS.startLeadMinutes), {
       maxBatch: 500,
       maxWaitMs: 500,
       lockUsable: () => !infra.redis || infra.redis.status === 'ready',
     });
   }
 
-  async start(actor: Actor, lesson: PoolLesson, idempotencyKey?: string): Promise<StartResult> {
-    const { infra, repo } = this.core;
-    const now = infra.clock.now();
-    if (lesson.teacherId !== actor.userId) throw new AppError('auth/forbidden', "Only the lesson's teacher can start it");
-    // Idempotency: a lesson that already has its meeting answers with it, whatever the clock says.
-    if (lesson.status === 'live' && lesson.meetingId && lesson.leaseId) return this.existing(lesson);
-    const key = idempotencyKey ? `start:${actor.userId}:${lesson.id}:${idempotencyKey}` : null;
+  /**
+   * The fast path asks the reservation statement itself whether the lesson is startable by this
+   * teacher; only when it is not (or on a conflict) is the lesson read to say exactly why, or to
+   * answer with the meeting it already has.
+   */
+  async start(actor: Actor, lessonId: string, idempotencyKey?: string): Promise<StartResult> {
+    const { repo } = this.core;
+    const key = idempotencyKey ? `start:${actor.userId}:${lessonId}:${idempotencyKey}` : null;
     if (key) {
       const stored = await this.idempotency.get<StartResult>(key);
       if (stored) return stored;
     }
-    assertStartable(lesson, now);
-    if (lesson.leaseId) return this.awaitWinner(lesson.id);
-    await this.limiter.consume(actor.userId, 'Too many start attempts; wait a minute and try again');
-
-    let reservation: Reservation | null = null;
-    for (let attempt = 0; !reservation; attempt += 1) {
-      const outcome = await this.reserver.submit({ lessonId: lesson.id, teacherId: actor.userId });
-      if (outcome.kind === 'exhausted') throw await this.exhausted(actor, lesson);
-      if (outcome.kind === 'reserved') reservation = outcome.reservation;
-      else {
-        // A conflict: either another start of this lesson holds the lease, or we read a slot as free
-        // just as someone else's lease on it committed (the fence refused ours). Look, then retry.
-        if ((await repo.findLesson(lesson.id))?.leaseId) return this.awaitWinner(lesson.id);
-        if (attempt >= 3) throw await this.exhausted(actor, lesson);
-      }
+    try {
+      await this.limiter.consume(actor.userId, 'Too many start attempts; wait a minute and try again');
+    } catch (error) {
+      // A repeat press on a running lesson still gets its meeting.
+      const lesson = await repo.findLesson(lessonId);
+      if (lesson && lesson.teacherId === actor.userId && lesson.status === 'live' && lesson.meetingId && lesson.leaseId) return this.existing(lesson);
+      throw error;
     }
 
-    const result = await this.provision(actor, lesson, reservation);
-    if (key) await this.idempotency.set(key, result);
-    return result;
+    for (let attempt = 0; ; attempt += 1) {
+      const outcome = await this.reserver.submit({ lessonId, teacherId: actor.userId });
+      if (outcome.kind === 'exhausted') throw await this.exhausted(actor, lessonId);
+      if (outcome.kind === 'reserved') {
+        const result = await this.provision(actor, outcome.lesson, outcome.reservation);
+        if (key) await this.idempotency.set(key, result);
+        return result;
+      }
+      const lesson = await repo.findLesson(lessonId);
+      if (!lesson) throw new AppError('lesson/not-found', 'Lesson not found');
+      if (lesson.teacherId !== actor.userId) throw new AppError('auth/forbidden', "Only the lesson's teacher can start it");
+      // Idempotency: a lesson that already has its meeting answers with it, whatever the clock says.
+      if (lesson.status === 'live' && lesson.meetingId && lesson.leaseId) return this.existing(lesson);
+      assertStartable(lesson, this.core.infra.clock.now());
+      // Another start of this lesson holds the lease: wait for its meeting.
+      if (lesson.leaseId) return this.awaitWinner(lesson.id);
+      // Otherwise we read a slot as free just as someone else's lease on it committed (the fence
+      // refused ours), or the lesson changed under us: try again.
+      if (attempt >= 3) throw await this.exhausted(actor, lessonId);
+    }
   }
 
-  private async provision(actor: Actor, lesson: PoolLesson, reservation: Reservation): Promise<StartResult> {
+  private async provision(actor: Actor, lesson: LessonBrief, reservation: Reservation): Promise<StartResult> {
     const { infra, repo, events, audit, providers } = this.core;
     const provider = providers.get(reservation.provider);
     let meeting: ProviderMeeting;
@@ -170,14 +180,14 @@ export class StartFlow {
     return this.soonestCache.value;
   }
 
-  private async exhausted(actor: Actor, lesson: PoolLesson): Promise<AppError> {
+  private async exhausted(actor: Actor, lessonId: string): Promise<AppError> {
     const { infra, repo, audit } = this.core;
     const now = infra.clock.now();
     const soonest = await this.soonestLeaseEnd();
     const graceMs = infra.env.RELEASE_GRACE_MIN * 60_000;
     const seconds = Math.max(60, soonest ? Math.ceil((soonest.getTime() + graceMs - now.getTime()) / 1000) : 60);
     const minutes = Math.ceil(seconds / 60);
-    void audit.record({ actor, action: 'lesson.start', lessonId: lesson.id, outcome: 'error', detail: { error: 'pool/exhausted', retryAfterSeconds: seconds } });
+    void audit.record({ actor, action: 'lesson.start', lessonId, outcome: 'error', detail: { error: 'pool/exhausted', retryAfterSeconds: seconds } });
     return new AppError('pool/exhausted', `All rooms are busy; try again in ${minutes} min`, { retryAfterSeconds: seconds });
   }
 }

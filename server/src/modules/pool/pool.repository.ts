@@ -60,7 +60,16 @@ export interface ReserveRequest {
   teacherId: string;
 }
 
-export type ReserveOutcome = { kind: 'reserved'; reservation: Reservation } | { kind: 'exhausted' } | { kind: 'conflict' };
+/** What a start needs of the lesson, read by the reservation itself. */
+export type LessonBrief = Pick<PoolLesson, 'id' | 'groupId' | 'groupName' | 'teacherId' | 'title' | 'startAt' | 'endAt'>;
+
+export type ReserveOutcome =
+  | { kind: 'reserved'; reservation: Reservation; lesson: LessonBrief }
+  /** Startable, but every slot is taken. */
+  | { kind: 'exhausted' }
+  /** Not this teacher's, not scheduled, outside the window, or already holding a lease: look closer. */
+  | { kind: 'ineligible' }
+  | { kind: 'conflict' };
 
 type Row = Record<string, unknown>;
 /** A uuid[] literal: knex would spread a JS array binding into a list. Ids are validated uuids. */
@@ -117,12 +126,20 @@ export class PoolRepository {
    * recently used free slots, inserts the leases and stamps last_used_at. The fence constraints make a
    * stale read harmless: a conflicting insert is skipped and reported, never committed.
    */
-  async reserveMany(requests: ReserveRequest[], now: Date): Promise<ReserveOutcome[]> {
+  async reserveMany(requests: ReserveRequest[], now: Date, leadMinutes: number): Promise<ReserveOutcome[]> {
     if (!requests.length) return [];
     const leaseIds = requests.map(() => randomUUID());
     const rows = await this.run(
-      `with req as (
+      `with input as (
          select * from unnest(?::uuid[], ?::uuid[], ?::uuid[]) with ordinality as r(lesson_id, teacher_id, lease_id, ord)
+       ), req as (
+         -- Only startable lessons take part: the teacher's own, scheduled, inside the start window, holding no lease.
+         select r.*, l.title, l.start_at, l.end_at, l.group_id, g.name as group_name
+           from input r
+           join lessons l on l.id = r.lesson_id and l.teacher_id = r.teacher_id and l.status = 'scheduled'
+                         and l.start_at - make_interval(mins => ?::int) <= ?::timestamptz and ?::timestamptz < l.end_at
+                         and not exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
+           join groups g on g.id = l.group_id
        ), pref as (
          select r.ord, (select ml.account_id from meeting_leases ml where ml.teacher_id = r.teacher_id order by ml.acquired_at desc limit 1) as account_id
            from req r
@@ -159,14 +176,16 @@ export class PoolRepository {
          update meeting_accounts a set last_used_at = ? where a.id in (select account_id from ins)
          returning a.id, a.provider, a.label, a.email, a.credentials_sealed
        )
-       select r.ord, m.account_id is not null as matched, i.id as lease_id, i.slot, u.id as account_id,
-              u.provider, u.label, u.email, u.credentials_sealed
-         from req r
+       select r.ord, q.ord is not null as eligible, m.account_id is not null as matched, i.id as lease_id, i.slot,
+              u.id as account_id, u.provider, u.label, u.email, u.credentials_sealed,
+              r.lesson_id, r.teacher_id, q.title, q.start_at, q.end_at, q.group_id, q.group_name
+         from input r
+         left join req q using (ord)
          left join matched m using (ord)
          left join ins i on i.id = r.lease_id
          left join used u on u.id = i.account_id
         order by r.ord`,
-      [uuidArray(requests.map((r) => r.lessonId)), uuidArray(requests.map((r) => r.teacherId)), uuidArray(leaseIds), now, now],
+      [uuidArray(requests.map((r) => r.lessonId)), uuidArray(requests.map((r) => r.teacherId)), uuidArray(leaseIds), leadMinutes, now, now, now, now],
     );
     return rows.map((row): ReserveOutcome => {
       if (row.lease_id) {
@@ -181,16 +200,26 @@ export class PoolRepository {
             email: String(row.email),
             credentialsSealed: (row.credentials_sealed as string | null) ?? null,
           },
+          lesson: {
+            id: String(row.lesson_id),
+            teacherId: String(row.teacher_id),
+            groupId: String(row.group_id),
+            groupName: String(row.group_name),
+            title: String(row.title),
+            startAt: date(row.start_at)!,
+            endAt: date(row.end_at)!,
+          },
         };
       }
+      if (!row.eligible) return { kind: 'ineligible' };
       // Matched but not inserted: the lesson already holds a lease, or the slot went to a commit we did not see.
       return { kind: row.matched ? 'conflict' : 'exhausted' };
     });
   }
 
   /** One reservation (null = nothing free or a conflict). */
-  async reserve(lessonId: string, teacherId: string, now: Date): Promise<Reservation | null> {
-    const [outcome] = await this.reserveMany([{ lessonId, teacherId }], now);
+  async reserve(lessonId: string, teacherId: string, now: Date, leadMinutes = 15): Promise<Reservation | null> {
+    const [outcome] = await this.reserveMany([{ lessonId, teacherId }], now, leadMinutes);
     return outcome?.kind === 'reserved' ? outcome.reservation : null;
   }
 

@@ -32,8 +32,8 @@ export class PoolService {
   /** `POST /api/lessons/:id/start` — the lesson's teacher gets the meeting (the same one on a repeat). */
   async startLesson(actor: Actor, eventId: string, idempotencyKey?: string): Promise<StartResult> {
     if (actor.role !== 'teacher') throw new AppError('auth/forbidden', "Only the lesson's teacher can start it");
-    const lesson = await this.lesson(actor, eventId, true);
-    return this.starts.start(actor, lesson, idempotencyKey);
+    const lessonId = OCCURRENCE.test(eventId) ? (await this.lesson(actor, eventId, true)).id : eventId;
+    return this.starts.start(actor, lessonId, idempotencyKey);
   }
 
   /** `POST /api/lessons/:id/end` — the teacher ends the meeting and frees the room. */
