@@ -91,7 +91,7 @@ describe('the live calendar in two browsers', () => {
     await eventBox(teacherPage, 'Грамматика').waitFor();
 
     // The student, in a second browser, sees only their group's lessons, read-only.
-    const { page: studentPage } = await newPage(browser, app.url);
+    const { page: studentPage, context: studentContext } = await newPage(browser, app.url);
     await studentPage.setViewportSize({ width: 1280, height: 1500 });
     await signIn(studentPage, student, /Я ученик/);
     await studentPage.getByRole('navigation').getByRole('link', { name: 'Расписание' }).click();
@@ -129,6 +129,18 @@ describe('the live calendar in two browsers', () => {
     expect(await timeOf(eventBox(teacherPage, 'Грамматика'))).toBe(moved);
     expect(await timeOf(studentLesson)).toBe(moved);
     await screenshot(teacherPage, '24-calendar-conflict');
+
+    // A change made while the student's connection is down arrives with the resync after reconnecting.
+    await studentContext.setOffline(true);
+    app.io.in(`user:${student.user.id}`).disconnectSockets();
+    await studentPage.getByTestId('connection').filter({ hasNotText: 'В сети' }).waitFor();
+    const lessonId = stored.find((e) => e.title === 'Грамматика')!.id;
+    await app.ctx.services.schedule.updateLesson({ userId: teacher.user.id, role: 'teacher' }, lessonId, { startAt: at(2, 16), endAt: at(2, 17) });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await timeOf(studentLesson)).toBe(moved); // nothing reached the student meanwhile
+    await studentContext.setOffline(false);
+    await studentPage.getByTestId('connection').filter({ hasText: 'В сети' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => timeOf(studentLesson), { timeout: 10_000 }).toMatch(/^16:00/);
   });
 
   it('a teacher selects a slot and creates an upper-week series, then opens a lesson', async () => {
