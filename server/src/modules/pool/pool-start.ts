@@ -181,7 +181,7 @@ export class StartFlow {
   }
 
   private async exhausted(actor: Actor, lessonId: string): Promise<AppError> {
-    const { infra, repo, audit } = this.core;
+    const { infra, audit } = this.core;
     const now = infra.clock.now();
     const soonest = await this.soonestLeaseEnd();
     const graceMs = infra.env.RELEASE_GRACE_MIN * 60_000;

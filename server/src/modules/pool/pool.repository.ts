@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProviderName, ReleaseReason } from '@tp/shared';
 import type { Orm } from '../../infra/db.js';
+import { RESERVE_BATCH_SQL, toReserveOutcome } from './reserve.sql.js';
 
 /** A lesson as the pool sees it: schedule fields plus the meeting columns the pool owns. */
 export interface PoolLesson {
@@ -130,91 +131,10 @@ export class PoolRepository {
     if (!requests.length) return [];
     const leaseIds = requests.map(() => randomUUID());
     const rows = await this.run(
-      `with input as (
-         select * from unnest(?::uuid[], ?::uuid[], ?::uuid[]) with ordinality as r(lesson_id, teacher_id, lease_id, ord)
-       ), req as (
-         -- Only startable lessons take part: the teacher's own, scheduled, inside the start window, holding no lease.
-         select r.*, l.title, l.start_at, l.end_at, l.group_id, g.name as group_name
-           from input r
-           join lessons l on l.id = r.lesson_id and l.teacher_id = r.teacher_id and l.status = 'scheduled'
-                         and l.start_at - make_interval(mins => ?::int) <= ?::timestamptz and ?::timestamptz < l.end_at
-                         and not exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
-           join groups g on g.id = l.group_id
-       ), pref as (
-         select r.ord, (select ml.account_id from meeting_leases ml where ml.teacher_id = r.teacher_id order by ml.acquired_at desc limit 1) as account_id
-           from req r
-       ), cand as (
-         select a.id, a.capacity, a.last_used_at from meeting_accounts a
-          where a.active and (select count(*) from meeting_leases l where l.account_id = a.id and l.released_at is null) < a.capacity
-          for update of a skip locked
-       ), free as (
-         select c.id as account_id, c.capacity, c.last_used_at, s.slot, row_number() over (partition by c.id order by s.slot) as k
-           from cand c cross join lateral generate_series(0, c.capacity - 1) as s(slot)
-          where not exists (select 1 from meeting_leases l where l.account_id = c.id and l.slot = s.slot and l.released_at is null)
-       ), pref_match as (
-         select r.ord, f.account_id, f.capacity, f.slot
-           from (select r.ord, p.account_id, row_number() over (partition by p.account_id order by r.ord) as k
-                   from req r join pref p using (ord) where p.account_id is not null) r
-           join free f on f.account_id = r.account_id and f.k = r.k
-       ), rest_req as (
-         select r.ord, row_number() over (order by r.ord) as k from req r
-          where not exists (select 1 from pref_match pm where pm.ord = r.ord)
-       ), rest_free as (
-         select f.account_id, f.capacity, f.slot, row_number() over (order by f.last_used_at asc nulls first, f.account_id, f.slot) as k
-           from free f where not exists (select 1 from pref_match pm where pm.account_id = f.account_id and pm.slot = f.slot)
-       ), matched as (
-         select ord, account_id, capacity, slot from pref_match
-         union all
-         select rr.ord, rf.account_id, rf.capacity, rf.slot from rest_req rr join rest_free rf on rf.k = rr.k
-       ), ins as (
-         insert into meeting_leases (id, account_id, capacity, slot, lesson_id, teacher_id, acquired_at)
-         select r.lease_id, m.account_id, m.capacity, m.slot, r.lesson_id, r.teacher_id, ?
-           from matched m join req r using (ord)
-         on conflict do nothing
-         returning id, account_id, slot
-       ), used as (
-         update meeting_accounts a set last_used_at = ? where a.id in (select account_id from ins)
-         returning a.id, a.provider, a.label, a.email, a.credentials_sealed
-       )
-       select r.ord, q.ord is not null as eligible, m.account_id is not null as matched, i.id as lease_id, i.slot,
-              u.id as account_id, u.provider, u.label, u.email, u.credentials_sealed,
-              r.lesson_id, r.teacher_id, q.title, q.start_at, q.end_at, q.group_id, q.group_name
-         from input r
-         left join req q using (ord)
-         left join matched m using (ord)
-         left join ins i on i.id = r.lease_id
-         left join used u on u.id = i.account_id
-        order by r.ord`,
+      RESERVE_BATCH_SQL,
       [uuidArray(requests.map((r) => r.lessonId)), uuidArray(requests.map((r) => r.teacherId)), uuidArray(leaseIds), leadMinutes, now, now, now, now],
     );
-    return rows.map((row): ReserveOutcome => {
-      if (row.lease_id) {
-        return {
-          kind: 'reserved',
-          reservation: {
-            leaseId: String(row.lease_id),
-            accountId: String(row.account_id),
-            slot: Number(row.slot),
-            provider: row.provider as ProviderName,
-            label: String(row.label),
-            email: String(row.email),
-            credentialsSealed: (row.credentials_sealed as string | null) ?? null,
-          },
-          lesson: {
-            id: String(row.lesson_id),
-            teacherId: String(row.teacher_id),
-            groupId: String(row.group_id),
-            groupName: String(row.group_name),
-            title: String(row.title),
-            startAt: date(row.start_at)!,
-            endAt: date(row.end_at)!,
-          },
-        };
-      }
-      if (!row.eligible) return { kind: 'ineligible' };
-      // Matched but not inserted: the lesson already holds a lease, or the slot went to a commit we did not see.
-      return { kind: row.matched ? 'conflict' : 'exhausted' };
-    });
+    return rows.map(toReserveOutcome);
   }
 
   /** One reservation (null = nothing free or a conflict). */
