@@ -1,7 +1,7 @@
 import type { ProviderName, ReleaseReason } from '@tp/shared';
 import { AppError } from '../../infra/errors.js';
 import type { PoolLesson } from './pool.repository.js';
-import { providerFor, type PoolCore } from './pool.core.js';
+import { providerAccount, type PoolCore } from './pool.core.js';
 import type { Actor } from './pool.peers.js';
 
 export interface ReleaseOutcome {
@@ -101,12 +101,10 @@ export class ReleaseFlow {
   }
 
   private async endAtProvider(lesson: PoolLesson, meetingId: string): Promise<{ ok: true } | { ok: false; error: string }> {
-    const accountId = lesson.leaseAccountId ?? lesson.meetingAccountId;
     const providerName = lesson.meetingProvider;
-    if (!accountId || !providerName) return { ok: true };
+    if (!lesson.account || !providerName) return { ok: true };
     try {
-      const target = await providerFor(this.core, providerName, accountId);
-      if (target) await target.provider.endMeeting(target.account, meetingId);
+      await this.core.providers.get(providerName).endMeeting(providerAccount(this.core, lesson.account), meetingId);
       return { ok: true };
     } catch (error) {
       this.core.infra.logger.warn({ err: String(error), lessonId: lesson.id }, 'ending the meeting at the provider failed');

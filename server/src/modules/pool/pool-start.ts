@@ -5,7 +5,7 @@ import { ProviderError, type ProviderMeeting } from '../meetings/provider.js';
 import { IdempotencyStore } from './idempotency.js';
 import { LockedBatcher } from './locked-batcher.js';
 import type { LessonBrief, PoolLesson, Reservation, ReserveOutcome, ReserveRequest } from './pool.repository.js';
-import { providerAccount, providerFor, type PoolCore } from './pool.core.js';
+import { providerAccount, type PoolCore } from './pool.core.js';
 import type { Actor } from './pool.peers.js';
 
 export interface StartResult {
@@ -129,30 +129,27 @@ export class StartFlow {
 
   /** The lesson's current meeting for its teacher, with a fresh host link when the stored one is old. */
   async existing(lesson: PoolLesson): Promise<StartResult> {
-    const { infra, repo, accounts } = this.core;
+    const { infra, repo, providers } = this.core;
     let startUrl = lesson.startUrl ?? '';
     const issued = lesson.startUrlIssuedAt?.getTime() ?? 0;
     const now = infra.clock.now();
-    if (lesson.meetingProvider && lesson.meetingAccountId && now.getTime() - issued > LIMITS.startUrlMaxAgeMinutes * 60_000) {
-      const target = await providerFor(this.core, lesson.meetingProvider, lesson.meetingAccountId);
-      if (target) {
-        try {
-          startUrl = await target.provider.refreshStartUrl(target.account, lesson.meetingId!);
-          await repo.storeStartUrl(lesson.id, startUrl, now);
-        } catch (error) {
-          infra.logger.warn({ err: String(error), lessonId: lesson.id }, 'could not refresh the host link');
-          throw new AppError('provider/unavailable', 'The video service did not answer; try again in a minute');
-        }
+    const account = lesson.account;
+    if (lesson.meetingProvider && account && now.getTime() - issued > LIMITS.startUrlMaxAgeMinutes * 60_000) {
+      try {
+        startUrl = await providers.get(lesson.meetingProvider).refreshStartUrl(providerAccount(this.core, account), lesson.meetingId!);
+        await repo.storeStartUrl(lesson.id, startUrl, now);
+      } catch (error) {
+        infra.logger.warn({ err: String(error), lessonId: lesson.id }, 'could not refresh the host link');
+        throw new AppError('provider/unavailable', 'The video service did not answer; try again in a minute');
       }
     }
-    const account = lesson.meetingAccountId ? await accounts.find(lesson.meetingAccountId) : null;
     return {
       lessonId: lesson.id,
       meetingId: lesson.meetingId!,
       joinUrl: lesson.joinUrl!,
       startUrl,
       password: lesson.password,
-      account: { id: lesson.meetingAccountId ?? '', label: account?.label ?? '' },
+      account: { id: account?.id ?? lesson.meetingAccountId ?? '', label: account?.label ?? '' },
     };
   }
 

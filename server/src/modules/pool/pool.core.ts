@@ -1,7 +1,6 @@
-import type { ProviderName } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import type { ProviderRegistry } from '../meetings/providers/index.js';
-import type { MeetingProvider, ProviderAccount, ZoomCredentials } from '../meetings/provider.js';
+import type { ProviderAccount, ZoomCredentials } from '../meetings/provider.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AccountsRepository } from './accounts.repository.js';
 import type { PoolRepository } from './pool.repository.js';
@@ -26,10 +25,4 @@ export function providerAccount(
 ): ProviderAccount {
   const credentials = account.credentialsSealed ? (JSON.parse(core.infra.secretBox.open(account.credentialsSealed)) as ZoomCredentials) : null;
   return { id: account.id, label: account.label, email: account.email, credentials };
-}
-
-export async function providerFor(core: PoolCore, name: ProviderName, accountId: string): Promise<{ provider: MeetingProvider; account: ProviderAccount } | null> {
-  const row = await core.accounts.find(accountId);
-  if (!row) return null;
-  return { provider: core.providers.get(name), account: providerAccount(core, row) };
 }

@@ -25,6 +25,8 @@ export interface PoolLesson {
   leaseId: string | null;
   leaseAccountId: string | null;
   leaseMeetingId: string | null;
+  /** The account serving the lesson (its lease's, else the one it last ran on). */
+  account: { id: string; label: string; email: string; credentialsSealed: string | null } | null;
 }
 
 export interface Reservation {
@@ -80,10 +82,12 @@ const date = (value: unknown) => (value == null ? null : value instanceof Date ?
 const LESSON_SELECT = `
   select l.id, l.group_id, g.name as group_name, l.teacher_id, l.title, l.start_at, l.end_at, l.status,
          l.meeting_provider, l.meeting_account_id, l.meeting_id, l.join_url, l.start_url, l.start_url_issued_at,
-         l.meeting_password, l.started_at, ml.id as lease_id, ml.account_id as lease_account_id, ml.meeting_id as lease_meeting_id
+         l.meeting_password, l.started_at, ml.id as lease_id, ml.account_id as lease_account_id, ml.meeting_id as lease_meeting_id,
+         ma.id as account_id, ma.label as account_label, ma.email as account_email, ma.credentials_sealed
     from lessons l
     join groups g on g.id = l.group_id
-    left join meeting_leases ml on ml.lesson_id = l.id and ml.released_at is null`;
+    left join meeting_leases ml on ml.lesson_id = l.id and ml.released_at is null
+    left join meeting_accounts ma on ma.id = coalesce(ml.account_id, l.meeting_account_id)`;
 
 /**
  * The pool's SQL over leases and the lessons' meeting columns. Every write that decides occupancy is a
@@ -286,5 +290,8 @@ function toLesson(row: Row): PoolLesson {
     leaseId: (row.lease_id as string | null) ?? null,
     leaseAccountId: (row.lease_account_id as string | null) ?? null,
     leaseMeetingId: (row.lease_meeting_id as string | null) ?? null,
+    account: row.account_id
+      ? { id: String(row.account_id), label: String(row.account_label), email: String(row.account_email), credentialsSealed: (row.credentials_sealed as string | null) ?? null }
+      : null,
   };
 }

@@ -55,7 +55,7 @@ export class PoolService {
       if (!member) throw new AppError('auth/forbidden', 'Only the group and its teacher see this meeting');
     }
     if (lesson.status !== 'live' || !lesson.meetingId || !lesson.joinUrl) throw new AppError('lesson/not-live', 'The lesson is not running');
-    if (!isTeacher) return presentMeeting({ ...lesson, lessonId: lesson.id, meetingId: lesson.meetingId, joinUrl: lesson.joinUrl }, false);
+    if (!isTeacher) return presentMeeting({ lessonId: lesson.id, meetingId: lesson.meetingId, joinUrl: lesson.joinUrl, startUrl: null, password: lesson.password }, false);
     return presentMeeting(await this.starts.existing(lesson), true);
   }
 
