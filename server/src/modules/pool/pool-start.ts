@@ -167,6 +167,17 @@ export class StartFlow {
   }
 
   private soonestCache: { at: number; value: Promise<Date | null> } | null = null;
+  private readonly refusals = new Map<string, number>();
+
+  /** A client retrying while every room is busy is audited once a minute, not on every retry. */
+  private firstRefusalInAWhile(key: string): boolean {
+    const now = Date.now();
+    const last = this.refusals.get(key);
+    if (last !== undefined && now - last < 60_000) return false;
+    if (this.refusals.size > 10_000) this.refusals.clear();
+    this.refusals.set(key, now);
+    return true;
+  }
 
   /** The soonest expected release; an estimate for Retry-After, so a burst of refusals shares one read. */
   private soonestLeaseEnd(): Promise<Date | null> {
@@ -184,7 +195,9 @@ export class StartFlow {
     const graceMs = infra.env.RELEASE_GRACE_MIN * 60_000;
     const seconds = Math.max(60, soonest ? Math.ceil((soonest.getTime() + graceMs - now.getTime()) / 1000) : 60);
     const minutes = Math.ceil(seconds / 60);
-    void audit.record({ actor, action: 'lesson.start', lessonId, outcome: 'error', detail: { error: 'pool/exhausted', retryAfterSeconds: seconds } });
+    if (this.firstRefusalInAWhile(`${actor.userId}:${lessonId}`)) {
+      void audit.record({ actor, action: 'lesson.start', lessonId, outcome: 'error', detail: { error: 'pool/exhausted', retryAfterSeconds: seconds } });
+    }
     return new AppError('pool/exhausted', `All rooms are busy; try again in ${minutes} min`, { retryAfterSeconds: seconds });
   }
 }
