@@ -125,6 +125,10 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     expect(joinUrl).not.toContain('host=');
     await studentCard.getByText('Пароль').waitFor();
     await screenshot(studentPage, 'pool-03-student-join');
+    await studentPage.setViewportSize({ width: 390, height: 844 });
+    await join.waitFor();
+    await screenshot(studentPage, 'pool-03b-student-join-phone');
+    await studentPage.setViewportSize({ width: 1280, height: 800 });
     const [participantPage] = await Promise.all([studentPage.context().waitForEvent('page'), join.click()]);
     await participantPage.getByTestId('meeting-role').filter({ hasText: 'Вы подключились как участник' }).waitFor();
     expect(await participantPage.getByRole('button', { name: 'Завершить встречу' }).count()).toBe(0);
@@ -150,6 +154,8 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     await busy.waitFor();
     expect(await busy.innerText()).toMatch(/Все комнаты заняты — попробуем снова через \d+ мин/);
     await screenshot(borisPage, 'pool-06-teacher-pool-busy');
+    await borisPage.setViewportSize({ width: 390, height: 844 });
+    await screenshot(borisPage, 'pool-06b-teacher-pool-busy-phone');
     await adminPage.locator('[data-testid="occupancy-chart"][data-peak="2"]').waitFor();
     await screenshot(adminPage, 'pool-07-admin-pool-full');
 
