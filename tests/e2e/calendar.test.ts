@@ -179,6 +179,15 @@ describe('the live calendar in two browsers', () => {
     await screenshot(page, '26-calendar-event-panel');
     await panel.getByRole('button', { name: 'Отменить этот урок' }).click();
     await eventBox(page, 'Фонетика').filter({ hasText: 'отменён' }).waitFor();
+
+    // The month grid shows coloured blocks; a phone opens on the agenda.
+    await page.locator('.fc-dayGridMonth-button').click();
+    await page.locator('.fc-daygrid-event', { hasText: 'Фонетика' }).first().waitFor();
+    await screenshot(page, '29-calendar-month');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.locator('.fc-list-event', { hasText: 'Фонетика' }).first().waitFor();
+    await screenshot(page, '30-calendar-phone');
   });
 
   it('groups: a teacher adds a student by email and a signed-out student joins by the invite link', async () => {

@@ -22,6 +22,8 @@ export function toEventInput(event: CalendarEventDto, editable: boolean): EventI
     title: event.title,
     start: event.startAt,
     end: event.endAt,
+    // Coloured blocks in the month grid too (the default dot style would hide the white text).
+    display: 'block',
     backgroundColor: event.status === 'cancelled' ? 'transparent' : color,
     borderColor: color,
     textColor: event.status === 'cancelled' ? color : '#ffffff',
