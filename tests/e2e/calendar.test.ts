@@ -180,9 +180,15 @@ describe('the live calendar in two browsers', () => {
     await panel.getByRole('button', { name: 'Отменить этот урок' }).click();
     await eventBox(page, 'Фонетика').filter({ hasText: 'отменён' }).waitFor();
 
+    // Moving the anchor a week on turns this week into a lower one; the upper-week series follows.
+    await page.getByLabel('Верхняя неделя начинается с').fill(day(7).toISODate()!);
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByTestId('week-parity').filter({ hasText: 'нижняя (знаменатель)' }).waitFor();
+
     // The month grid shows coloured blocks; a phone opens on the agenda.
     await page.locator('.fc-dayGridMonth-button').click();
-    await page.locator('.fc-daygrid-event', { hasText: 'Фонетика' }).first().waitFor();
+    await page.locator(`td[data-date="${day(11).toISODate()}"] .fc-daygrid-event`, { hasText: 'Фонетика' }).waitFor();
+    expect(await page.locator(`td[data-date="${day(18).toISODate()}"] .fc-daygrid-event`, { hasText: 'Фонетика' }).count()).toBe(0);
     await screenshot(page, '29-calendar-month');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
