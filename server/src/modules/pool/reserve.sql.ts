@@ -9,7 +9,7 @@ const date = (value: unknown) => (value == null ? null : value instanceof Date ?
  */
 export const RESERVE_BATCH_SQL = `with input as (
          select * from unnest(?::uuid[], ?::uuid[], ?::uuid[]) with ordinality as r(lesson_id, teacher_id, lease_id, ord)
-       ), req as (
+       ), req as materialized (
          -- Only startable lessons take part: the teacher's own, scheduled, inside the start window, holding no lease.
          select r.*, l.title, l.start_at, l.end_at, l.group_id, g.name as group_name
            from input r
@@ -17,18 +17,18 @@ export const RESERVE_BATCH_SQL = `with input as (
                          and l.start_at - make_interval(mins => ?::int) <= ?::timestamptz and ?::timestamptz < l.end_at
                          and not exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
            join groups g on g.id = l.group_id
-       ), pref as (
+       ), pref as materialized (
          select r.ord, (select ml.account_id from meeting_leases ml where ml.teacher_id = r.teacher_id order by ml.acquired_at desc limit 1) as account_id
            from req r
        ), cand as (
          select a.id, a.capacity, a.last_used_at from meeting_accounts a
           where a.active and (select count(*) from meeting_leases l where l.account_id = a.id and l.released_at is null) < a.capacity
           for update of a skip locked
-       ), free as (
+       ), free as materialized (
          select c.id as account_id, c.capacity, c.last_used_at, s.slot, row_number() over (partition by c.id order by s.slot) as k
            from cand c cross join lateral generate_series(0, c.capacity - 1) as s(slot)
           where not exists (select 1 from meeting_leases l where l.account_id = c.id and l.slot = s.slot and l.released_at is null)
-       ), pref_match as (
+       ), pref_match as materialized (
          select r.ord, f.account_id, f.capacity, f.slot
            from (select r.ord, p.account_id, row_number() over (partition by p.account_id order by r.ord) as k
                    from req r join pref p using (ord) where p.account_id is not null) r
