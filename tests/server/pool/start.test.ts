@@ -83,6 +83,18 @@ describe('starting a lesson', () => {
   });
 });
 
+describe('starting a lesson left live without a room (drift)', () => {
+  it('gets a room again instead of waiting for the sweep', async () => {
+    await buildAccount(app);
+    const lesson = await buildLesson(app);
+    await app.infra.orm.em.fork().getConnection().execute(`update lessons set status = 'live' where id = ?`, [lesson.id]);
+    const res = await start(lesson.id, lesson.teacher.token);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await leasesOf(app, 'lesson_id = ? and released_at is null', [lesson.id])).toHaveLength(1);
+    await end(lesson.id, lesson.teacher.token);
+  });
+});
+
 describe('reading the meeting', () => {
   it('students of the group get the join link and password while live, never the host link; others get nothing', async () => {
     await buildAccount(app);

@@ -10,10 +10,11 @@ const date = (value: unknown) => (value == null ? null : value instanceof Date ?
 export const RESERVE_BATCH_SQL = `with input as (
          select * from unnest(?::uuid[], ?::uuid[], ?::uuid[]) with ordinality as r(lesson_id, teacher_id, lease_id, ord)
        ), req as materialized (
-         -- Only startable lessons take part: the teacher's own, scheduled, inside the start window, holding no lease.
+         -- Only startable lessons take part: the teacher's own, not over, inside the start window, holding no lease
+         -- (a live one without a lease is drift: it gets a room again).
          select r.*, l.title, l.start_at, l.end_at, l.group_id, g.name as group_name
            from input r
-           join lessons l on l.id = r.lesson_id and l.teacher_id = r.teacher_id and l.status = 'scheduled'
+           join lessons l on l.id = r.lesson_id and l.teacher_id = r.teacher_id and l.status in ('scheduled', 'live')
                          and l.start_at - make_interval(mins => ?::int) <= ?::timestamptz and ?::timestamptz < l.end_at
                          and not exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
            join groups g on g.id = l.group_id
