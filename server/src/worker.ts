@@ -18,6 +18,9 @@ async function main() {
     await infra.close();
     process.exit(0);
   };
+  // A dropped Redis connection can surface as a rejected publish inside the socket adapter: log it,
+  // keep serving (the database still fences every allocation) instead of letting Node exit.
+  process.on('unhandledRejection', (reason) => infra.logger.error({ err: reason }, 'unhandled rejection'));
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 }
