@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
+import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { createInfra } from '../../server/src/infra/container.js';
 import { systemClock } from '../../server/src/infra/clock.js';
@@ -9,6 +10,8 @@ import { testEnv } from '../setup/app.js';
 import { createTestDatabase } from '../setup/test-db.js';
 import { buildAdmin, buildStudent, buildTeacher, type BuiltUser } from '../factories/users.js';
 import { buildAccounts, buildLesson, type BuiltLesson } from '../factories/pool.js';
+import { buildGroup } from '../factories/groups.js';
+import { buildRule } from '../factories/schedule.js';
 import { CLIENT_DIR, forFactories, launchBrowser, newPage, screenshot, type E2eApp } from './support.js';
 
 let app: E2eApp;
@@ -241,5 +244,51 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     expect(await page.locator('[data-testid="account-card"][data-state="busy"]').count()).toBe(1);
     expect(await page.getByText('Дина Белова').count()).toBe(0);
     await page.getByTestId('stat-inUse').filter({ hasText: '1' }).waitFor();
+  });
+
+  it('a teacher starts an occurrence of a weekly series from the calendar and lands on the demo meeting page', async () => {
+    const f = forFactories(app);
+    const fyodor = await buildTeacher(f, { firstName: 'Фёдор', lastName: 'Гусев', locale: 'ru' });
+    const { group } = await buildGroup(f, { teacher: fyodor, name: '8-Г геометрия' });
+    // A zone where it is about noon now, so the occurrence never straddles a midnight.
+    const offset = 12 - DateTime.utc().hour;
+    const zone = offset === 0 ? 'Etc/GMT' : offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+    const local = DateTime.now().setZone(zone).minus({ minutes: 5 }).startOf('minute');
+    await buildRule(f, fyodor, group.id, {
+      title: 'Геометрия',
+      dayOfWeek: local.weekday,
+      startTime: local.toFormat('HH:mm'),
+      endTime: local.plus({ minutes: 60 }).toFormat('HH:mm'),
+      timezone: zone,
+      startDate: local.minus({ days: 7 }).toISODate()!,
+      endDate: local.plus({ days: 60 }).toISODate()!,
+    });
+
+    const page = await signIn(fyodor, 'teacher');
+    await page.getByRole('navigation').getByRole('link', { name: 'Расписание' }).click();
+    await page.locator('.fc-timegrid-event', { hasText: 'Геометрия' }).click();
+    const panel = page.getByTestId('event-panel');
+    const start = panel.getByRole('button', { name: 'Начать урок' });
+    await start.waitFor();
+    expect(await panel.locator('[data-lesson]').getAttribute('data-lesson')).toMatch(/^rule:/);
+    await screenshot(page, 'pool-15-calendar-start');
+    const [hostPage] = await Promise.all([page.context().waitForEvent('page'), start.click()]);
+    await hostPage.getByTestId('meeting-role').filter({ hasText: 'Вы ведущий этой встречи' }).waitFor();
+    await hostPage.getByText('8-Г геометрия').first().waitFor();
+
+    // The occurrence is now a stored, live lesson: the panel offers End and the host link again.
+    await panel.getByRole('button', { name: 'Открыть ссылку ведущего' }).waitFor();
+    await screenshot(page, 'pool-16-calendar-live');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    await page.getByRole('navigation').getByRole('link', { name: 'Главная' }).click();
+    const card = page.locator('li[data-lesson-id]', { hasText: 'Геометрия' }).filter({ has: page.getByRole('button', { name: 'Завершить' }) });
+    await card.waitFor();
+    expect(await card.getAttribute('data-lesson-id')).not.toMatch(/^rule:/);
+    await screenshot(page, 'pool-17-dashboard-live');
+    const id = await card.getAttribute('data-lesson-id');
+    await card.getByRole('button', { name: 'Завершить' }).click();
+    await page.locator(`li[data-lesson-id="${id}"]`).getByText('Урок завершён').waitFor();
+    await hostPage.getByTestId('meeting-ended').waitFor({ timeout: 15_000 });
   });
 });
