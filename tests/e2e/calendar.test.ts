@@ -103,9 +103,9 @@ describe('the live calendar in two browsers', () => {
     await studentPage.getByText('Только просмотр').waitFor();
     await screenshot(studentPage, '22-calendar-student');
 
-    // The teacher drags Wednesday 10:00 to Wednesday afternoon (the grid snaps to a quarter hour).
+    // The teacher drags Wednesday 10:00 to Wednesday 14:00.
     await drag(teacherPage, eventBox(teacherPage, 'Грамматика'), { date: day(2), time: '10:00' }, { date: day(2), time: '14:00' });
-    await expect.poll(() => timeOf(eventBox(teacherPage, 'Грамматика'))).toMatch(/^14:/);
+    await expect.poll(() => timeOf(eventBox(teacherPage, 'Грамматика'))).toMatch(/^14:00/);
     const moved = await timeOf(eventBox(teacherPage, 'Грамматика'));
     // … and the student's calendar follows, without a reload.
     await expect.poll(() => timeOf(studentLesson), { timeout: 10_000 }).toBe(moved);
@@ -173,6 +173,13 @@ describe('the live calendar in two browsers', () => {
     await dialog.waitFor({ state: 'detached' });
     await eventBox(page, 'Фонетика').filter({ hasText: 'Верх' }).waitFor();
 
+    // Dragged from Friday to Thursday, for this and the following lessons of the series.
+    await drag(page, eventBox(page, 'Фонетика'), { date: day(4), time: '15:00' }, { date: day(3), time: '15:00' });
+    await page.getByRole('dialog', { name: 'Только этот урок или серия?' }).getByRole('button', { name: 'Этот и все следующие' }).click();
+    const series = () => app.ctx.services.recurringRules.list({ userId: teacher.user.id, role: 'teacher' });
+    await expect.poll(async () => (await series()).map((r) => [r.dayOfWeek, r.weekType, r.startDate, r.startTime])).toEqual([[4, 'UPPER', day(3).toISODate(), '15:00']]);
+    await expect.poll(() => columnOf(eventBox(page, 'Фонетика'))).toBe(day(3).toISODate());
+
     await eventBox(page, 'Фонетика').click();
     const panel = page.getByTestId('event-panel');
     await panel.getByText('из еженедельной серии').waitFor();
@@ -187,8 +194,8 @@ describe('the live calendar in two browsers', () => {
 
     // The month grid shows coloured blocks; a phone opens on the agenda.
     await page.locator('.fc-dayGridMonth-button').click();
-    await page.locator(`td[data-date="${day(11).toISODate()}"] .fc-daygrid-event`, { hasText: 'Фонетика' }).waitFor();
-    expect(await page.locator(`td[data-date="${day(18).toISODate()}"] .fc-daygrid-event`, { hasText: 'Фонетика' }).count()).toBe(0);
+    await page.locator(`td[data-date="${day(10).toISODate()}"] .fc-daygrid-event`, { hasText: 'Фонетика' }).waitFor();
+    expect(await page.locator(`td[data-date="${day(17).toISODate()}"] .fc-daygrid-event`, { hasText: 'Фонетика' }).count()).toBe(0);
     await screenshot(page, '29-calendar-month');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();

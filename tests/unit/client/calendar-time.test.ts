@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { academicYearEnd, defaultAnchor, fromLocalInput, toLocalInput, wallClock, weekParity } from '../../../client/src/lib/features/calendar/time.js';
+import { academicYearEnd, defaultAnchor, followingChange, fromLocalInput, toLocalInput, wallClock, weekParity } from '../../../client/src/lib/features/calendar/time.js';
 import { dayNumber, weekParity as serverParity } from '../../../server/src/modules/schedule/expand.js';
 
 describe('calendar time helpers of the client', () => {
@@ -29,5 +29,15 @@ describe('calendar time helpers of the client', () => {
     // Berlin moved to summer time that morning: 15:00 UTC is 17:00 there, a Sunday.
     expect(wallClock('2026-03-29T15:00:00Z', 'Europe/Berlin')).toEqual({ dayOfWeek: 7, time: '17:00', date: '2026-03-29' });
     expect(wallClock('2026-11-16T21:30:00Z', 'Europe/Moscow')).toEqual({ dayOfWeek: 2, time: '00:30', date: '2026-11-17' });
+  });
+
+  it('"this and following" splits at the occurrence, or where it moves when that is earlier', () => {
+    const rule = { startDate: '2026-09-04', timezone: 'Europe/Moscow' };
+    const friday = { occurrenceDate: '2026-11-20', startAt: '2026-11-20T12:00:00Z' };
+    expect(followingChange(friday, '2026-11-21', rule)).toEqual({ fromDate: '2026-11-20' });
+    expect(followingChange(friday, '2026-11-19', rule)).toEqual({ fromDate: '2026-11-19' });
+    // From the very first lesson: the whole series changes, starting where the lesson went.
+    expect(followingChange(friday, '2026-11-19', { ...rule, startDate: '2026-11-20' })).toEqual({ startDate: '2026-11-19' });
+    expect(followingChange({ occurrenceDate: null, startAt: '2026-11-20T21:30:00Z' }, '2026-11-23', rule)).toEqual({ fromDate: '2026-11-21' });
   });
 });

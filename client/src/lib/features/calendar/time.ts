@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { WeekType } from '@tp/shared';
+import type { CalendarEventDto, RecurringRuleDto, WeekType } from '@tp/shared';
 
 /** The zone the calendar shows: the profile's, else the browser's. */
 export function viewerZone(profileZone: string | null | undefined): string {
@@ -46,3 +46,18 @@ export function weekParity(date: string, anchorDate: string | null): Exclude<Wee
 }
 
 export const minutesBetween = (startAt: string, endAt: string) => (Date.parse(endAt) - Date.parse(startAt)) / 60_000;
+
+/**
+ * How "this and following" changes a series: split at the occurrence's own date, or at the date it
+ * moves to when that is earlier (Friday's lesson moved to Thursday keeps this week's lesson). A split at
+ * or before the first date is simply a change of the whole series, starting from that date.
+ */
+export function followingChange(
+  event: Pick<CalendarEventDto, 'occurrenceDate' | 'startAt'>,
+  newDate: string,
+  rule: Pick<RecurringRuleDto, 'startDate' | 'timezone'>,
+): { fromDate: string } | { startDate: string } {
+  const own = event.occurrenceDate ?? wallClock(event.startAt, rule.timezone).date;
+  const split = newDate < own ? newDate : own;
+  return split <= rule.startDate ? { startDate: split } : { fromDate: split };
+}
