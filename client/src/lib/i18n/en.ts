@@ -181,7 +181,7 @@ export const en: Record<MessageKey, string> = {
   'calendar.error.duration': 'A lesson lasts 5 minutes to 6 hours and ends after it starts.',
   'calendar.error.notEditable': 'A live or completed lesson cannot be changed.',
   'calendar.error.groupArchived': 'The group is archived.',
-  'calendar.capacityWarning': 'Note: {scheduled} lessons are planned at {time} but only {capacity} meeting accounts exist. The lesson was saved.',
+  'calendar.capacityWarning': 'Note: {scheduled} lessons are planned for {time} but the pool has {capacity} meeting rooms. The lesson was saved.',
   'groups.mine': 'My groups',
   'groups.active': 'Groups',
   'groups.archived': 'Archive',

@@ -179,7 +179,7 @@ export const ru = {
   'calendar.error.duration': 'Урок длится от 5 минут до 6 часов и заканчивается после начала.',
   'calendar.error.notEditable': 'Идущий или завершённый урок изменить нельзя.',
   'calendar.error.groupArchived': 'Группа в архиве.',
-  'calendar.capacityWarning': 'Внимание: в {time} запланировано уроков: {scheduled}, а аккаунтов для встреч: {capacity}. Урок сохранён.',
+  'calendar.capacityWarning': 'Внимание: на {time} запланировано уроков: {scheduled}, а комнат для встреч в пуле: {capacity}. Урок сохранён.',
   'groups.mine': 'Мои группы',
   'groups.active': 'Группы',
   'groups.archived': 'Архив',

@@ -1,16 +1,16 @@
 import type { CalendarEventDto, CapacityWarningDto, LessonDto, RecurringRuleDto, UserDto, WeekType } from '@tp/shared';
 import { http } from '$lib/api/http.js';
 
-/** What a lesson write answers; `warning` appears when the slot is over the meeting pool's capacity. */
+/** What a lesson write answers; `capacityWarning` appears when the slot needs more meeting rooms than the pool has. */
 export interface LessonWrite {
   lesson: LessonDto;
   event: CalendarEventDto;
-  warning?: CapacityWarningDto | null;
+  capacityWarning?: CapacityWarningDto | null;
 }
 export interface RuleWrite {
   rule: RecurringRuleDto;
   previous?: RecurringRuleDto | null;
-  warning?: CapacityWarningDto | null;
+  capacityWarning?: CapacityWarningDto | null;
 }
 export interface RuleInput {
   groupId: string;
