@@ -9,7 +9,7 @@ import { startServer } from '../../server/src/server.js';
 import { testEnv } from '../setup/app.js';
 import { createTestDatabase } from '../setup/test-db.js';
 import { buildAdmin, buildStudent, buildTeacher, type BuiltUser } from '../factories/users.js';
-import { buildAccounts, buildLesson, type BuiltLesson } from '../factories/pool.js';
+import { buildAccount, buildAccounts, buildLesson, type BuiltLesson } from '../factories/pool.js';
 import { buildGroup } from '../factories/groups.js';
 import { buildRule } from '../factories/schedule.js';
 import { CLIENT_DIR, forFactories, launchBrowser, newPage, screenshot, type E2eApp } from './support.js';
@@ -248,6 +248,7 @@ describe('starting lessons on the meeting pool, in the browser', () => {
 
   it('a teacher starts an occurrence of a weekly series from the calendar and lands on the demo meeting page', async () => {
     const f = forFactories(app);
+    await buildAccount(f, { label: 'Room 101' });
     const fyodor = await buildTeacher(f, { firstName: 'Фёдор', lastName: 'Гусев', locale: 'ru' });
     const { group } = await buildGroup(f, { teacher: fyodor, name: '8-Г геометрия' });
     // A zone where it is about noon now, so the occurrence never straddles a midnight.
@@ -286,6 +287,13 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     await card.waitFor();
     expect(await card.getAttribute('data-lesson-id')).not.toMatch(/^rule:/);
     await screenshot(page, 'pool-17-dashboard-live');
+    // "Open host link" again: a fresh host link from the server, in a new tab.
+    const [again] = await Promise.all([page.context().waitForEvent('page'), card.getByRole('button', { name: 'Открыть ссылку ведущего' }).click()]);
+    await again.getByTestId('meeting-role').filter({ hasText: 'Вы ведущий этой встречи' }).waitFor();
+    // The join link works for anyone holding it, signed in or not, and never as the host.
+    const { page: visitor } = await newPage(browser, app.url);
+    await visitor.goto(new URL(hostPage.url()).pathname);
+    await visitor.getByTestId('meeting-role').filter({ hasText: 'Вы подключились как участник' }).waitFor();
     const id = await card.getAttribute('data-lesson-id');
     await card.getByRole('button', { name: 'Завершить' }).click();
     await page.locator(`li[data-lesson-id="${id}"]`).getByText('Урок завершён').waitFor();
