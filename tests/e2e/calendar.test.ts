@@ -216,6 +216,19 @@ describe('the live calendar in two browsers', () => {
     const create = page.getByRole('form', { name: 'Новая группа' });
     await create.getByLabel('Название группы').fill('Spanish B2');
     await create.getByRole('button', { name: 'Создать' }).click();
+    await page.getByRole('link', { name: 'Spanish B2' }).waitFor();
+    await create.getByLabel('Название группы').fill('Italian A1');
+    await create.getByRole('button', { name: 'Создать' }).click();
+    // Renamed, then archived: it moves to the archive list.
+    const italian = page.getByTestId('group-row').filter({ hasText: 'Italian A1' });
+    await italian.getByRole('button', { name: 'Переименовать' }).click();
+    const editing = page.getByTestId('group-list').getByRole('form', { name: 'Переименовать' });
+    await editing.getByLabel('Название группы').fill('Italian A1 (2025)');
+    await editing.getByRole('button', { name: 'Сохранить' }).click();
+    const renamed = page.getByTestId('group-row').filter({ hasText: 'Italian A1 (2025)' });
+    await renamed.getByRole('button', { name: 'В архив' }).click();
+    await renamed.getByRole('button', { name: 'Вернуть из архива' }).waitFor();
+    await screenshot(page, '27a-groups-list');
     await page.getByRole('link', { name: 'Spanish B2' }).click();
     await page.getByRole('heading', { name: 'Spanish B2' }).waitFor();
     const add = page.getByRole('form', { name: 'Добавить студента' });
