@@ -199,6 +199,12 @@ describe('the live calendar in two browsers', () => {
     await page.locator(`td[data-date="${day(10).toISODate()}"] .fc-daygrid-event`, { hasText: 'Фонетика' }).waitFor();
     expect(await page.locator(`td[data-date="${day(17).toISODate()}"] .fc-daygrid-event`, { hasText: 'Фонетика' }).count()).toBe(0);
     await screenshot(page, '29-calendar-month');
+    // In English the calendar and its markers follow at once.
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.locator('.fc-timeGridWeek-button', { hasText: 'Week' }).click();
+    await page.getByTestId('week-parity').filter({ hasText: 'This week: lower' }).waitFor();
+    await screenshot(page, '29b-calendar-english');
+    await page.getByRole('button', { name: 'RU', exact: true }).click();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     await page.locator('.fc-list-event', { hasText: 'Фонетика' }).first().waitFor();
