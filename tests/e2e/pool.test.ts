@@ -56,8 +56,10 @@ afterAll(() => app?.close());
 
 const sql = (text: string, params: unknown[]) => app.infra.orm.em.fork().getConnection().execute(text, params);
 
-async function signIn(user: BuiltUser, as: 'teacher' | 'student'): Promise<Page> {
+/** `fakeClock`: the page's timers can be fast-forwarded (the automatic retry after a full pool). */
+async function signIn(user: BuiltUser, as: 'teacher' | 'student', options: { fakeClock?: boolean } = {}): Promise<Page> {
   const { page } = await newPage(browser, app.url);
+  if (options.fakeClock) await page.clock.install();
   await page.goto('/');
   await page.getByRole('button', { name: as === 'student' ? /Я ученик/ : /Я преподаватель/ }).click();
   await page.waitForURL('**/enter');
@@ -150,7 +152,7 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     const taken = await fetch(`${app.url}/api/lessons/${chemistry.id}/start`, { method: 'POST', headers: { authorization: `Bearer ${clara.token}` } });
     expect(taken.status).toBe(200);
     await adminPage.getByTestId('stat-available').filter({ hasText: '0' }).waitFor();
-    const borisPage = await signIn(boris, 'teacher');
+    const borisPage = await signIn(boris, 'teacher', { fakeClock: true });
     const borisCard = borisPage.locator(`[data-lesson-id="${physics.id}"]`);
     await borisCard.getByRole('button', { name: 'Начать урок' }).click();
     const busy = borisCard.getByTestId('pool-busy');
@@ -173,6 +175,17 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     await annaCard.getByText('Урок завершён').waitFor();
     await screenshot(adminPage, 'pool-09-admin-pool-after-end');
     await screenshot(studentPage, 'pool-10-student-after-end');
+
+    // Boris's page retries by itself when its countdown runs out, and gets the freed room.
+    await borisPage.setViewportSize({ width: 1280, height: 800 });
+    await borisPage.clock.fastForward('02:05');
+    const borisEnd = borisCard.getByRole('button', { name: 'Завершить' });
+    await borisEnd.waitFor();
+    expect(await busy.count()).toBe(0);
+    await busyCard.filter({ hasText: 'Борис Петров' }).filter({ hasText: 'Физика' }).waitFor();
+    await borisEnd.click();
+    await borisCard.getByText('Урок завершён').waitFor();
+    await busyCard.filter({ hasText: 'Борис Петров' }).waitFor({ state: 'detached' });
   });
 
   it('the admin adds a Zoom account with write-only credentials, releases a room by hand and reads the audit log', async () => {
