@@ -51,6 +51,12 @@ export const updateRecurringRuleBody = recurringRuleBody
     fromDate: isoDate.optional(),
   })
   .strict();
+/** Request bodies as types, for both ends. */
+export type CreateLessonBody = z.infer<typeof createLessonBody>;
+export type UpdateLessonBody = z.infer<typeof updateLessonBody>;
+export type RecurringRuleBody = z.infer<typeof recurringRuleBody>;
+export type UpdateRecurringRuleBody = z.infer<typeof updateRecurringRuleBody>;
+
 export const deleteRuleQuery = z.strictObject({ fromDate: isoDate.optional() });
 
 export const calendarQuery = z.strictObject({

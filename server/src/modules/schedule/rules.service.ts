@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LIMITS, type CalendarEventDto, type CapacityWarningDto, type RecurringRuleDto, type WeekType } from '@tp/shared';
+import { LIMITS, type CalendarEventDto, type CapacityWarningDto, type RecurringRuleBody, type RecurringRuleDto, type UpdateRecurringRuleBody, type WeekType } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { GroupsService } from '../groups/groups.service.js';
@@ -15,19 +15,8 @@ const MAX_RULE_DAYS = 731;
 const FORECAST_DAYS = 14;
 const DAY_MS = 86_400_000;
 
-export interface RuleInput {
-  groupId: string;
-  title: string;
-  dayOfWeek: number;
-  weekType: WeekType;
-  startTime: string;
-  endTime: string;
-  timezone: string;
-  startDate: string;
-  endDate: string;
-}
-
-type RuleChanges = Partial<Omit<RuleInput, 'groupId'>> & { fromDate?: string };
+export type RuleInput = RecurringRuleBody;
+type RuleChanges = UpdateRecurringRuleBody;
 
 function assertRuleShape(rule: RuleSpec, anchorDate: string | null): void {
   const minutes = minutesOf(rule.endTime) - minutesOf(rule.startTime);

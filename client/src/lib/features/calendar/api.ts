@@ -1,4 +1,4 @@
-import type { CalendarEventDto, CapacityWarningDto, LessonDto, RecurringRuleDto, UserDto, WeekType } from '@tp/shared';
+import type { CalendarEventDto, CapacityWarningDto, LessonDto, RecurringRuleBody, RecurringRuleDto, UpdateLessonBody, UpdateRecurringRuleBody, UserDto, WeekType } from '@tp/shared';
 import { http } from '$lib/api/http.js';
 
 /** What a lesson write answers; `capacityWarning` appears when the slot needs more meeting rooms than the pool has. */
@@ -12,19 +12,9 @@ export interface RuleWrite {
   previous?: RecurringRuleDto | null;
   capacityWarning?: CapacityWarningDto | null;
 }
-export interface RuleInput {
-  groupId: string;
-  title: string;
-  dayOfWeek: number;
-  weekType: WeekType;
-  startTime: string;
-  endTime: string;
-  timezone: string;
-  startDate: string;
-  endDate: string;
-}
-export type RuleChanges = Partial<Omit<RuleInput, 'groupId'>> & { fromDate?: string };
-export type LessonChanges = { title?: string; startAt?: string; endAt?: string; status?: 'scheduled' | 'cancelled' };
+export type RuleInput = RecurringRuleBody;
+export type RuleChanges = UpdateRecurringRuleBody;
+export type LessonChanges = UpdateLessonBody;
 
 /** The schedule API, typed; every call rejects with an ApiError on refusal. */
 export const scheduleApi = {
