@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LIMITS, type CalendarEventDto, type CapacityWarningDto, type RecurringRuleBody, type RecurringRuleDto, type UpdateRecurringRuleBody, type WeekType } from '@tp/shared';
+import { LIMITS, type CalendarEventDto, type CapacityWarningDto, type RecurringRuleBody, type RecurringRuleDto, type UpdateRecurringRuleBody } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { GroupsService } from '../groups/groups.service.js';

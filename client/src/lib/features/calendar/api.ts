@@ -1,4 +1,4 @@
-import type { CalendarEventDto, CapacityWarningDto, LessonDto, RecurringRuleBody, RecurringRuleDto, UpdateLessonBody, UpdateRecurringRuleBody, UserDto, WeekType } from '@tp/shared';
+import type { CalendarEventDto, CapacityWarningDto, LessonDto, RecurringRuleBody, RecurringRuleDto, UpdateLessonBody, UpdateRecurringRuleBody, UserDto } from '@tp/shared';
 import { http } from '$lib/api/http.js';
 
 /** What a lesson write answers; `capacityWarning` appears when the slot needs more meeting rooms than the pool has. */
