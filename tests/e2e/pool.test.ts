@@ -206,9 +206,20 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     expect(await page.content()).not.toContain('secret-value-123');
     await page.getByTestId('stat-total').filter({ hasText: '3' }).waitFor();
 
+    // Edit: a new label and capacity; the credentials stay set without being shown.
+    await zoomCard.getByRole('button', { name: 'Изменить' }).click();
+    const edit = page.getByRole('form', { name: 'Аккаунт «Zoom Pro 1»' });
+    expect(await edit.getByLabel('Client secret').inputValue()).toBe('');
+    await edit.getByLabel('Название').fill('Zoom Business 1');
+    await edit.getByLabel('Одновременных встреч').fill('2');
+    await edit.getByRole('button', { name: 'Сохранить' }).click();
+    const renamed = page.getByRole('article', { name: 'Zoom Business 1' });
+    await renamed.getByText('0 из 2').waitFor();
+    await renamed.getByText('заданы').waitFor();
+
     // Deactivate, then release Clara's room by hand.
-    await zoomCard.getByRole('button', { name: 'Отключить' }).click();
-    await zoomCard.getByTestId('account-state').filter({ hasText: 'Отключён' }).waitFor();
+    await renamed.getByRole('button', { name: 'Отключить' }).click();
+    await renamed.getByTestId('account-state').filter({ hasText: 'Отключён' }).waitFor();
     const busyCard = page.locator('[data-testid="account-card"][data-state="busy"]');
     await busyCard.getByRole('button', { name: 'Освободить' }).click();
     await busyCard.waitFor({ state: 'detached' });

@@ -243,7 +243,7 @@ export const en: Record<MessageKey, string> = {
   'meeting.stopTrying': 'Stop trying',
   'meeting.rateLimited': 'Too many attempts. Wait {seconds} s.',
   'meeting.providerError': 'The video service is not answering; the lesson was not started. Try again in a minute.',
-  'meeting.notStartable': 'A lesson can be started from 15 minutes before it begins until it ends.',
+  'meeting.notStartable': 'A lesson can be started from {minutes} minutes before it begins until it ends.',
   'meeting.notLive': 'The lesson is no longer running.',
   'meeting.demo.pageTitle': 'Demo meeting · Teaching Panel',
   'meeting.demo.live': 'Live',

@@ -241,7 +241,7 @@ export const ru = {
   'meeting.stopTrying': 'Не ждать',
   'meeting.rateLimited': 'Слишком много попыток. Подождите {seconds} с.',
   'meeting.providerError': 'Видеосервис сейчас не отвечает, урок не начат. Попробуйте через минуту.',
-  'meeting.notStartable': 'Урок можно начать за 15 минут до начала и до его окончания.',
+  'meeting.notStartable': 'Урок можно начать за {minutes} минут до начала и до его окончания.',
   'meeting.notLive': 'Урок уже не идёт.',
   'meeting.demo.pageTitle': 'Демо-встреча · Teaching Panel',
   'meeting.demo.live': 'В эфире',

@@ -64,12 +64,6 @@ export class PoolLive {
     this.flush();
   }
 
-  /** An account deleted by this admin (a deleted account has no state left to push). */
-  remove(id: string): void {
-    delete this.pending[id];
-    this.accounts = this.accounts.filter((account) => account.id !== id);
-  }
-
   private async fetchSnapshot(): Promise<PoolSnapshotPayload> {
     const socket = getSocket();
     if (socket.connected) {

@@ -24,6 +24,5 @@ const path = (id: string, tail = '') => `/api/pool/accounts/${encodeURIComponent
 export const poolApi = {
   create: (input: NewAccount) => http.post<AccountStateDto>('/api/pool/accounts', input),
   update: (id: string, patch: AccountPatch) => http.patch<AccountStateDto>(path(id), patch),
-  remove: (id: string) => http.delete<{ removed: 'deleted' | 'deactivated' }>(path(id)),
   release: (id: string) => http.post<AccountStateDto & { released: number }>(path(id, '/release')),
 };
