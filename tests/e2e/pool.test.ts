@@ -239,6 +239,16 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     await page.getByRole('button', { name: 'Показать' }).click();
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].every((row) => row.textContent?.includes('Ошибка')));
     expect(await table.locator('tbody tr').count()).toBe(1);
+
+    // The same pages in English.
+    await page.getByRole('button', { name: 'EN' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Account pool' }).click();
+    await page.getByRole('heading', { name: 'Account pool' }).waitFor();
+    await page.getByText('Pool occupancy').waitFor();
+    await screenshot(page, 'pool-13b-admin-pool-en');
+    await page.getByRole('button', { name: 'RU' }).click();
+    await page.getByRole('heading', { name: 'Пул аккаунтов' }).waitFor();
   });
 
   it("the admin's browser goes offline while lessons start and end, comes back and shows the true state", async () => {

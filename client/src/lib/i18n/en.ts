@@ -285,7 +285,7 @@ export const en: Record<MessageKey, string> = {
   'pool.provider.demo': 'Demo',
   'pool.capacityOf': '{used} of {capacity}',
   'pool.capacityHint': 'Zoom Pro: 1; Business/Education: up to 2.',
-  'pool.credentialsSet': 'credentials set',
+  'pool.credentialsSet': 'set',
   'pool.credentialsMissing': 'not set',
   'pool.credentialsHint': 'From a Server-to-Server OAuth app. Once saved they cannot be viewed.',
   'pool.credentialsKeep': 'Credentials are set. Leave these empty to keep them, or fill in all four to replace them.',
