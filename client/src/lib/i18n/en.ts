@@ -365,4 +365,12 @@ export const en: Record<MessageKey, string> = {
   'audit.action.account.update': 'Changed an account',
   'audit.action.account.deactivate': 'Deactivated an account',
   'audit.action.account.delete': 'Deleted an account',
+  'forecast.title': 'Two-week load forecast',
+  'forecast.subtitle': 'Lessons running at once at each day’s peak, against the rooms in the pool',
+  'forecast.refresh': 'Refresh',
+  'forecast.dayTitle': 'Peak: {peak} at once, rooms: {capacity}',
+  'forecast.legend': 'Dashed line: pool capacity ({capacity}); red: days when rooms run out.',
+  'forecast.overloaded': 'Rooms run out in {count} time slot(s):',
+  'forecast.slot': '{scheduled} lessons at once, {capacity} rooms',
+  'forecast.fits': 'Every lesson of the next two weeks fits in the pool.',
 };

@@ -363,6 +363,14 @@ export const ru = {
   'audit.action.account.update': 'Изменил аккаунт',
   'audit.action.account.deactivate': 'Отключил аккаунт',
   'audit.action.account.delete': 'Удалил аккаунт',
+  'forecast.title': 'Прогноз загрузки на 2 недели',
+  'forecast.subtitle': 'Сколько уроков идёт одновременно в пиковый час дня — против числа комнат в пуле',
+  'forecast.refresh': 'Обновить',
+  'forecast.dayTitle': 'Пик: {peak} одновременно, комнат: {capacity}',
+  'forecast.legend': 'Пунктир — ёмкость пула ({capacity}); красным — дни, когда комнат не хватит.',
+  'forecast.overloaded': 'Комнат не хватит в {count} интервал(ах):',
+  'forecast.slot': 'уроков одновременно: {scheduled}, комнат: {capacity}',
+  'forecast.fits': 'Все уроки ближайших двух недель помещаются в пул.',
 } as const;
 
 export type MessageKey = keyof typeof ru;
