@@ -18,6 +18,12 @@ function stored(): Locale | null {
 }
 
 const state = $state<{ locale: Locale }>({ locale: stored() ?? 'ru' });
+/** The signed-in user's profile timezone: every time on screen is shown in it (else the browser's). */
+const display = $state<{ zone: string | undefined }>({ zone: undefined });
+
+export function setDisplayTimezone(zone: string | undefined): void {
+  display.zone = zone;
+}
 
 /** The current locale; reading it inside a template or `$derived` makes that code follow changes. */
 export function locale(): Locale {
@@ -50,7 +56,7 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
 
 /** Dates and times in the viewer's timezone and the UI language. */
 export function formatDateTime(iso: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }): string {
-  return new Intl.DateTimeFormat(state.locale === 'ru' ? 'ru-RU' : 'en-GB', options).format(Date.parse(iso));
+  return new Intl.DateTimeFormat(state.locale === 'ru' ? 'ru-RU' : 'en-GB', { timeZone: display.zone, ...options }).format(Date.parse(iso));
 }
 
 if (typeof document !== 'undefined') document.documentElement.lang = state.locale;
