@@ -34,9 +34,10 @@ export interface LessonEndedPayload {
   teacherId: string;
   endedAt: string;
 }
+/** The accounts that changed since the last update (latest state of each), sent at most 10 times a second. */
 export interface PoolChangedPayload {
   meta?: EventMeta;
-  account: AccountStateDto;
+  accounts: AccountStateDto[];
   stats: PoolStatsDto;
 }
 export interface PoolSnapshotPayload {

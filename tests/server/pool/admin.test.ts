@@ -151,7 +151,7 @@ describe('account lifecycle and the live admin view', () => {
     const changed = nextEvent<PoolChangedPayload>(adminSocket, 'pool:changed');
     const started = await start(lesson);
     const payload = await changed;
-    expect(payload.account).toMatchObject({ id: account.id, leases: [{ lessonId: lesson.id }] });
+    expect(payload.accounts.find((a) => a.id === account.id)).toMatchObject({ id: account.id, leases: [{ lessonId: lesson.id }] });
     expect(payload.stats.inUse).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(payload)).not.toContain(started.body.startUrl);
     const synced = await adminSocket.emitWithAck('pool:sync', {});

@@ -1,4 +1,4 @@
-import { rooms, type PoolSnapshotPayload } from '@tp/shared';
+import { LIMITS, rooms, type PoolSnapshotPayload } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import type { AccountsRepository } from './accounts.repository.js';
 import { presentAccount, presentStats } from './pool.presenter.js';
@@ -10,14 +10,22 @@ interface LessonRef {
   teacherId: string;
 }
 
+/** Account updates leave this node at most this often, so a watching socket gets at most 10 a second. */
+const POOL_UPDATE_INTERVAL_MS = Math.ceil(1000 / LIMITS.poolUpdatesPerSecond);
+
 /**
  * Emits the pool's domain events after commit. Account changes are coalesced: a burst of starts and
- * ends on this node becomes one state read and one `pool:changed` per touched account, always the latest.
+ * ends on this node becomes one state read and one `pool:changed` carrying every touched account in its
+ * latest state, at most once per interval; the last update always follows the last change.
  */
 export class PoolEvents {
   private readonly dirty = new Set<string>();
   private readonly dirtyLessons = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private accountTimer: NodeJS.Timeout | null = null;
+  private accountsInFlight = false;
+  /** When the last update left, so the next one waits out the interval. */
+  private lastAccountFlush = 0;
 
   constructor(
     private readonly infra: Infra,
@@ -50,12 +58,18 @@ export class PoolEvents {
   /** The calendar shows the lesson's new state; coalesced like account changes (the notice re-reads the lesson). */
   lessonChanged(lessonId: string): void {
     this.dirtyLessons.add(lessonId);
-    this.timer ??= setTimeout(() => void this.flush(), this.coalesceMs);
+    this.timer ??= setTimeout(() => this.flushLessons(), this.coalesceMs);
   }
 
   accountChanged(accountId: string): void {
     this.dirty.add(accountId);
-    this.timer ??= setTimeout(() => void this.flush(), this.coalesceMs);
+    this.scheduleAccounts();
+  }
+
+  private scheduleAccounts(): void {
+    if (this.accountTimer || this.accountsInFlight || !this.dirty.size) return;
+    const wait = Math.max(this.coalesceMs, this.lastAccountFlush + POOL_UPDATE_INTERVAL_MS - Date.now());
+    this.accountTimer = setTimeout(() => void this.flushAccounts(), wait);
   }
 
   async snapshot(): Promise<PoolSnapshotPayload> {
@@ -65,6 +79,11 @@ export class PoolEvents {
 
   /** Sends what is pending now (tests and shutdown). */
   async flush(): Promise<void> {
+    this.flushLessons();
+    await this.flushAccounts();
+  }
+
+  private flushLessons(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const schedule = this.peers().schedule;
@@ -72,16 +91,25 @@ export class PoolEvents {
       schedule?.notifyLessonChanged(lessonId).catch((error: unknown) => this.infra.logger.warn({ err: String(error), lessonId }, 'calendar notify failed'));
     }
     this.dirtyLessons.clear();
-    if (!this.dirty.size) return;
+  }
+
+  private async flushAccounts(): Promise<void> {
+    if (this.accountTimer) clearTimeout(this.accountTimer);
+    this.accountTimer = null;
+    if (!this.dirty.size || this.accountsInFlight) return;
+    this.accountsInFlight = true;
     const ids = [...this.dirty];
     this.dirty.clear();
     try {
+      // Read after clearing: a change landing during the read marks its account dirty again.
       const [states, stats] = await Promise.all([this.accounts.states(ids), this.accounts.stats()]);
-      for (const state of states) {
-        void this.infra.broadcaster.emit(rooms.adminPool, 'pool:changed', { account: presentAccount(state), stats: presentStats(stats) });
-      }
+      await this.infra.broadcaster.emit(rooms.adminPool, 'pool:changed', { accounts: states.map(presentAccount), stats: presentStats(stats) });
     } catch (error) {
       this.infra.logger.warn({ err: String(error) }, 'pool:changed not sent');
+    } finally {
+      this.lastAccountFlush = Date.now();
+      this.accountsInFlight = false;
+      this.scheduleAccounts();
     }
   }
 }

@@ -10,7 +10,7 @@ const byLabel = (a: AccountStateDto, b: AccountStateDto) => a.label.localeCompar
 
 /**
  * The admin's live view of the pool: a snapshot (`pool:snapshot` on connect, or the answer to
- * `pool:sync`), then `pool:changed` per account. A gap in the room's sequence numbers asks for a
+ * `pool:sync`), then `pool:changed` with the accounts that changed. A gap in the room's sequence numbers asks for a
  * fresh snapshot; bursts are coalesced into one render per tick.
  */
 export class PoolLive {
@@ -90,7 +90,7 @@ export class PoolLive {
   }
 
   private queue(change: PoolChangedPayload): void {
-    this.pending[change.account.id] = change.account;
+    for (const account of change.accounts) this.pending[account.id] = account;
     this.pendingStats = change.stats;
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
