@@ -6,6 +6,8 @@ export function createRedis(url: string, name: string): Redis {
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
     lazyConnect: false,
+    // Many small commands (sequence numbers, rate limits) from one tick go out as one round trip.
+    enableAutoPipelining: true,
   });
 }
 export type { Redis };
