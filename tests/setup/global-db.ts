@@ -11,8 +11,20 @@ export default async function setup(): Promise<() => Promise<void>> {
   process.env.TP_TEST_RUN ??= randomBytes(4).toString('hex');
   const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
   await admin.connect();
-  await admin.query(`create database ${templateDb()}`);
+  // Several projects of one run list this setup; the first one prepares the template for all.
+  const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [templateDb()]);
   await admin.end();
+  if (rowCount) return async () => {};
+  const creator = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await creator.connect();
+  try {
+    await creator.query(`create database ${templateDb()}`);
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P04') return async () => {};
+    throw error;
+  } finally {
+    await creator.end();
+  }
   const orm = await connectDb(databaseUrl(templateDb()));
   await migrate(orm);
   await orm.close(true);
