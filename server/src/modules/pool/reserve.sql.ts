@@ -11,16 +11,20 @@ export const RESERVE_BATCH_SQL = `with input as (
          select * from unnest(?::uuid[], ?::uuid[], ?::uuid[]) with ordinality as r(lesson_id, teacher_id, lease_id, ord)
        ), req as materialized (
          -- Only startable lessons take part: the teacher's own, not over, inside the start window, holding no lease
-         -- (a live one without a lease is drift: it gets a room again).
-         select r.*, l.title, l.start_at, l.end_at, l.group_id, g.name as group_name
+         -- (a live one without a lease is drift: it gets a room again). The lateral LIMIT keeps this a primary-key
+         -- lookup per request whatever the table statistics say (a join could turn into a scan of all lessons);
+         -- the teacher's last account is looked up here, once per request.
+         select r.*, l.title, l.start_at, l.end_at, l.group_id, l.group_name,
+                (select ml.account_id from meeting_leases ml where ml.teacher_id = r.teacher_id order by ml.acquired_at desc limit 1) as pref_account_id
            from input r
-           join lessons l on l.id = r.lesson_id and l.teacher_id = r.teacher_id and l.status in ('scheduled', 'live')
-                         and l.start_at - make_interval(mins => ?::int) <= ?::timestamptz and ?::timestamptz < l.end_at
-                         and not exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
-           join groups g on g.id = l.group_id
-       ), pref as materialized (
-         select r.ord, (select ml.account_id from meeting_leases ml where ml.teacher_id = r.teacher_id order by ml.acquired_at desc limit 1) as account_id
-           from req r
+           cross join lateral (
+             select l.title, l.start_at, l.end_at, l.group_id, g.name as group_name
+               from lessons l join groups g on g.id = l.group_id
+              where l.id = r.lesson_id and l.teacher_id = r.teacher_id and l.status in ('scheduled', 'live')
+                and l.start_at - make_interval(mins => ?::int) <= ?::timestamptz and ?::timestamptz < l.end_at
+                and not exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
+              limit 1
+           ) l
        ), cand as (
          select a.id, a.capacity, a.last_used_at from meeting_accounts a
           where a.active and (select count(*) from meeting_leases l where l.account_id = a.id and l.released_at is null) < a.capacity
@@ -31,8 +35,8 @@ export const RESERVE_BATCH_SQL = `with input as (
           where not exists (select 1 from meeting_leases l where l.account_id = c.id and l.slot = s.slot and l.released_at is null)
        ), pref_match as materialized (
          select r.ord, f.account_id, f.capacity, f.slot
-           from (select r.ord, p.account_id, row_number() over (partition by p.account_id order by r.ord) as k
-                   from req r join pref p using (ord) where p.account_id is not null) r
+           from (select r.ord, r.pref_account_id as account_id, row_number() over (partition by r.pref_account_id order by r.ord) as k
+                   from req r where r.pref_account_id is not null) r
            join free f on f.account_id = r.account_id and f.k = r.k
        ), rest_req as (
          select r.ord, row_number() over (order by r.ord) as k from req r
