@@ -81,8 +81,8 @@ export class AccountsRepository {
   /** Accounts (all, or the given ones) with their active leases. */
   async states(ids?: string[]): Promise<AccountState[]> {
     if (ids && ids.length === 0) return [];
-    // Knex expands an array binding into a list, so `in (?)` (not `any(?)`) takes the ids.
-    const filter = ids ? `where a.id in (?)` : '';
+    // The ids go as one array literal: the query formatter renders a one-element array as a bare value.
+    const filter = ids ? `where a.id = any(?::uuid[])` : '';
     const rows = await this.run(
       `select ${ACCOUNT_COLUMNS}, ml.id as lease_id, ml.slot, ml.lesson_id, l.title as lesson_title, l.group_id,
               g.name as group_name, ml.teacher_id, u.first_name || ' ' || u.last_name as teacher_name, ml.acquired_at
