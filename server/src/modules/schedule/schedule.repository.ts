@@ -155,6 +155,13 @@ export class ScheduleRepository {
     return rows[0] ? toLesson(rows[0]) : null;
   }
 
+  /** Several lessons in one read (unknown ids are simply absent). */
+  async findLessons(ids: string[], em?: EntityManager): Promise<StoredLesson[]> {
+    if (!ids.length) return [];
+    const rows = await this.run(em, `select ${LESSON_COLUMNS} from ${LESSON_FROM} where l.id = any(?::uuid[])`, [`{${ids.join(',')}}`]);
+    return rows.map(toLesson);
+  }
+
   async findLessonByOccurrence(ruleId: string, date: string, em?: EntityManager): Promise<StoredLesson | null> {
     const rows = await this.run(em, `select ${LESSON_COLUMNS} from ${LESSON_FROM} where l.rule_id = ? and l.occurrence_date = ?::date`, [ruleId, date]);
     return rows[0] ? toLesson(rows[0]) : null;

@@ -207,6 +207,17 @@ export class ScheduleService {
     await this.notifier.emit(lesson.teacherId, lesson.groupId, [lessonEvent(lesson)], removed);
   }
 
+  /** notifyLessonChanged for many lessons at once: one read, then each lesson's notice. */
+  async notifyLessonsChanged(lessonIds: string[]): Promise<void> {
+    const lessons = await this.repo.findLessons(lessonIds);
+    await Promise.all(
+      lessons.map((lesson) => {
+        const removed = lesson.ruleId && lesson.occurrenceDate ? [occurrenceId(lesson.ruleId, lesson.occurrenceDate)] : [];
+        return this.notifier.emit(lesson.teacherId, lesson.groupId, [lessonEvent(lesson)], removed);
+      }),
+    );
+  }
+
   /** Everything scheduled in [from, to) across all teachers: stored lessons and rule occurrences. */
   async scheduledIntervals(from: Date, to: Date): Promise<Array<{ startAt: Date; endAt: Date; lessonId: string; teacherId: string }>> {
     const { fromDate, toDate } = dateSpan(from, to);
