@@ -55,7 +55,7 @@ export class PoolEvents {
     void this.infra.broadcaster.emit(rooms.teacher(lesson.teacherId), 'lesson:ended', payload);
   }
 
-  /** The calendar shows the lesson's new state; coalesced like account changes (the notice re-reads the lesson). */
+  /** The calendar shows the lesson's new state; coalesced like account changes (the notices re-read the lessons in one query). */
   lessonChanged(lessonId: string): void {
     this.dirtyLessons.add(lessonId);
     this.timer ??= setTimeout(() => this.flushLessons(), this.coalesceMs);
@@ -86,11 +86,11 @@ export class PoolEvents {
   private flushLessons(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const schedule = this.peers().schedule;
-    for (const lessonId of this.dirtyLessons) {
-      schedule?.notifyLessonChanged(lessonId).catch((error: unknown) => this.infra.logger.warn({ err: String(error), lessonId }, 'calendar notify failed'));
-    }
+    if (!this.dirtyLessons.size) return;
+    // One read for the whole window's lessons, however many changed.
+    const lessonIds = [...this.dirtyLessons];
     this.dirtyLessons.clear();
+    this.peers().schedule?.notifyLessonsChanged(lessonIds).catch((error: unknown) => this.infra.logger.warn({ err: String(error), lessons: lessonIds.length }, 'calendar notify failed'));
   }
 
   private async flushAccounts(): Promise<void> {

@@ -6,6 +6,8 @@ export interface SchedulePeer {
   materializeEvent(actor: { userId: string; role: Role }, eventId: string): Promise<{ id: string }>;
   /** Emits calendar:changed for the lesson. */
   notifyLessonChanged(lessonId: string): Promise<unknown>;
+  /** The same for many lessons, reading them in one query. */
+  notifyLessonsChanged(lessonIds: string[]): Promise<unknown>;
 }
 
 export interface GroupsPeer {

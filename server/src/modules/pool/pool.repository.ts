@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ProviderName, ReleaseReason } from '@tp/shared';
 import type { Orm } from '../../infra/db.js';
 import { RESERVE_BATCH_SQL, toReserveOutcome } from './reserve.sql.js';
+import { ATTACH_BATCH_SQL, RELEASE_BATCH_SQL } from './batch.sql.js';
+import { MicroBatcher } from './micro-batcher.js';
 
 /** A lesson as the pool sees it: schedule fields plus the meeting columns the pool owns. */
 export interface PoolLesson {
@@ -78,6 +80,7 @@ type Row = Record<string, unknown>;
 /** A uuid[] literal: knex would spread a JS array binding into a list. Ids are validated uuids. */
 export const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 const date = (value: unknown) => (value == null ? null : value instanceof Date ? value : new Date(String(value)));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const LESSON_SELECT = `
   select l.id, l.group_id, g.name as group_name, l.teacher_id, l.title, l.start_at, l.end_at, l.status,
@@ -94,6 +97,11 @@ const LESSON_SELECT = `
  * single statement, so it is one transaction and one round trip; the constraints are the fence.
  */
 export class PoolRepository {
+  /** Lesson reads, meeting attachments and lease releases of concurrent callers share statements. */
+  private readonly lessonReads = new MicroBatcher<string, PoolLesson | null>((ids) => this.findLessons(ids), { maxInFlight: 2 });
+  private readonly attaches = new MicroBatcher<{ leaseId: string; meeting: MeetingFields; now: Date }, boolean>((inputs) => this.attachMany(inputs));
+  private readonly releases = new MicroBatcher<{ leaseId: string; reason: ReleaseReason; now: Date }, ReleasedLease | null>((inputs) => this.releaseMany(inputs));
+
   constructor(private readonly orm: Orm) {}
 
   private run(sql: string, params: unknown[] = []): Promise<Row[]> {
@@ -101,8 +109,13 @@ export class PoolRepository {
   }
 
   async findLesson(lessonId: string): Promise<PoolLesson | null> {
-    const rows = await this.run(`${LESSON_SELECT} where l.id = ?`, [lessonId]);
-    return rows[0] ? toLesson(rows[0]) : null;
+    return UUID.test(lessonId) ? this.lessonReads.submit(lessonId) : null;
+  }
+
+  private async findLessons(ids: string[]): Promise<Array<PoolLesson | null>> {
+    const rows = await this.run(`${LESSON_SELECT} where l.id = any(?::uuid[])`, [uuidArray(ids)]);
+    const byId = new Map(rows.map((row) => [String(row.id), toLesson(row)]));
+    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
   }
 
   async findLessonByMeeting(provider: ProviderName, meetingId: string): Promise<PoolLesson | null> {
@@ -149,19 +162,20 @@ export class PoolRepository {
 
 
   /** Stores the provider's meeting on the lease and the lesson, which goes live. False = the lease is gone. */
-  async attachMeeting(leaseId: string, meeting: MeetingFields, now: Date): Promise<boolean> {
-    const rows = await this.run(
-      `with lease as (
-         update meeting_leases set meeting_id = ? where id = ? and released_at is null returning lesson_id, account_id
-       )
-       update lessons l set meeting_provider = ?, meeting_account_id = lease.account_id, meeting_id = ?, meeting_uuid = ?,
-              join_url = ?, start_url = ?, start_url_issued_at = ?, meeting_password = ?, status = 'live',
-              started_at = ?, ended_at = null, updated_at = ?
-         from lease where l.id = lease.lesson_id
-       returning l.id`,
-      [meeting.meetingId, leaseId, meeting.provider, meeting.meetingId, meeting.uuid, meeting.joinUrl, meeting.startUrl, now, meeting.password, now, now],
-    );
-    return rows.length > 0;
+  attachMeeting(leaseId: string, meeting: MeetingFields, now: Date): Promise<boolean> {
+    return this.attaches.submit({ leaseId, meeting, now });
+  }
+
+  private async attachMany(inputs: Array<{ leaseId: string; meeting: MeetingFields; now: Date }>): Promise<boolean[]> {
+    const rows = await this.run(ATTACH_BATCH_SQL, [
+      JSON.stringify(
+        inputs.map(({ leaseId, meeting: m, now }, ord) => ({
+          ord, lease_id: leaseId, provider: m.provider, meeting_id: m.meetingId, uuid: m.uuid, join_url: m.joinUrl, start_url: m.startUrl, password: m.password, at: now,
+        })),
+      ),
+    ]);
+    const stored = new Set(rows.map((row) => Number(row.ord)));
+    return inputs.map((_, ord) => stored.has(ord));
   }
 
   async storeStartUrl(lessonId: string, startUrl: string, now: Date): Promise<void> {
@@ -172,29 +186,25 @@ export class PoolRepository {
    * Closes the lease once (a second caller gets null). A provisioned lease ends its live lesson, unless
    * the release is a provisioning failure; an unprovisioned one leaves the lesson startable.
    */
-  async releaseLease(leaseId: string, reason: ReleaseReason, now: Date): Promise<ReleasedLease | null> {
-    const rows = await this.run(
-      `with lease as (
-         update meeting_leases set released_at = ?, release_reason = ? where id = ? and released_at is null
-         returning id, lesson_id, account_id, teacher_id, meeting_id
-       ), done as (
-         update lessons l set status = 'completed', ended_at = ?, updated_at = ?
-           from lease where l.id = lease.lesson_id and lease.meeting_id is not null and ? <> 'failure' and l.status = 'live'
-         returning l.id
-       )
-       select lease.*, exists (select 1 from done) as completed from lease`,
-      [now, reason, leaseId, now, now, reason],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      leaseId: String(row.id),
-      lessonId: String(row.lesson_id),
-      accountId: String(row.account_id),
-      teacherId: String(row.teacher_id),
-      meetingId: (row.meeting_id as string | null) ?? null,
-      lessonCompleted: Boolean(row.completed),
-    };
+  releaseLease(leaseId: string, reason: ReleaseReason, now: Date): Promise<ReleasedLease | null> {
+    return this.releases.submit({ leaseId, reason, now });
+  }
+
+  private async releaseMany(inputs: Array<{ leaseId: string; reason: ReleaseReason; now: Date }>): Promise<Array<ReleasedLease | null>> {
+    const rows = await this.run(RELEASE_BATCH_SQL, [JSON.stringify(inputs.map(({ leaseId, reason, now }, ord) => ({ ord, lease_id: leaseId, reason, at: now })))]);
+    const byOrd = new Map(rows.map((row) => [Number(row.ord), row]));
+    return inputs.map((_, ord) => {
+      const row = byOrd.get(ord);
+      if (!row) return null;
+      return {
+        leaseId: String(row.id),
+        lessonId: String(row.lesson_id),
+        accountId: String(row.account_id),
+        teacherId: String(row.teacher_id),
+        meetingId: (row.meeting_id as string | null) ?? null,
+        lessonCompleted: Boolean(row.completed),
+      };
+    });
   }
 
   /** A live lesson with no active lease (drift, or a late end): completed. True when it changed. */
