@@ -4,7 +4,7 @@
  * demo provider, with the per-teacher rate limit off. Creates and drops its own database.
  *
  * Options (env): BENCH_TEACHERS (500), BENCH_ACCOUNTS (50), BENCH_SECONDS (30), BENCH_RETRY_MS (50),
- * BENCH_SYNC_COMMIT (on|off), BENCH_REDIS_URL.
+ * BENCH_SYNC_COMMIT (on|off), BENCH_REDIS_URL, BENCH_SQL_STATS=1 (count the app's SQL statements by kind).
  */
 import pg from 'pg';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -67,6 +67,7 @@ try {
   });
   const infra = await createInfra(env, { logger: createLogger('silent'), name: 'bench-pool' });
   const services = createServices(infra);
+  const sqlCounts = process.env.BENCH_SQL_STATS === '1' ? countStatements(infra.orm.em.getConnection()) : null;
   const pool = services.pool;
 
   // Seed: accounts, and per teacher a group and a lesson running now (reset after each cycle).
@@ -212,6 +213,13 @@ try {
     invariant: { overlappingLeasesPerSlot: Number(overlaps[0].n), overbookedSamples, samples },
   };
   console.log(JSON.stringify(report, null, 2));
+  if (sqlCounts) {
+    const perCycle = [...sqlCounts]
+      .sort((a, b) => b[1].n - a[1].n)
+      .map(([kind, { n, ms }]) => `${(n / Math.max(1, cycles)).toFixed(3)}/cycle  ${String(n).padStart(6)}  ${(ms / n).toFixed(1).padStart(6)} ms avg  ${kind}`);
+    const total = [...sqlCounts.values()].reduce((a, b) => a + b.n, 0);
+    console.log(`SQL statements per cycle (${(total / Math.max(1, cycles)).toFixed(2)} in all; time includes waiting for a connection):\n${perCycle.join('\n')}`);
+  }
   const ok = report.invariant.overlappingLeasesPerSlot === 0 && overbookedSamples === 0;
   console.log(`cycles/s ${report.cyclesPerSecond} · start p50/p95/p99 ${report.startLatencyMs.p50}/${report.startLatencyMs.p95}/${report.startLatencyMs.p99} ms · 429 share ${(report.share429 * 100).toFixed(1)}% · invariant ${ok ? 'OK' : 'VIOLATED'}`);
   await infra.close();
@@ -219,4 +227,24 @@ try {
 } finally {
   await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
   await admin.end();
+}
+
+/** Counts every statement the app sends through the ORM's connection, keyed by its first words, with its total time. */
+function countStatements(connection: { execute: (...args: never[]) => unknown }): Map<string, { n: number; ms: number }> {
+  const counts = new Map<string, { n: number; ms: number }>();
+  const execute = connection.execute.bind(connection) as (...args: unknown[]) => Promise<unknown>;
+  (connection as { execute: unknown }).execute = async (...args: unknown[]) => {
+    const sql = typeof args[0] === 'string' ? args[0] : String((args[0] as { sql?: string })?.sql ?? args[0]);
+    const kind = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+    const entry = counts.get(kind) ?? { n: 0, ms: 0 };
+    counts.set(kind, entry);
+    entry.n += 1;
+    const t0 = performance.now();
+    try {
+      return await execute(...args);
+    } finally {
+      entry.ms += performance.now() - t0;
+    }
+  };
+  return counts;
 }
