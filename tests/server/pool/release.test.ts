@@ -93,6 +93,24 @@ describe('provider-reported ends (webhook path, demo End button)', () => {
     expect((await leasesOf(app, 'lesson_id = ?', [lesson.id]))[0]).toMatchObject({ release_reason: 'webhook' });
   });
 
+  it('ends racing webhooks on one node (batched together): each lease closes once, one audit line each, every lesson completed', async () => {
+    const lessons: BuiltLesson[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      await buildAccount(app);
+      lessons.push(await buildLesson(app));
+    }
+    const meetings = await Promise.all(lessons.map(started));
+    const pool = app.ctx.services.pool;
+    const outcomes = await Promise.all(meetings.flatMap((m) => [0, 1, 2].map(() => pool.releaseByMeeting('demo', m.meetingId, 'webhook'))));
+    expect(outcomes.filter((o) => o.released)).toHaveLength(lessons.length);
+    for (const lesson of lessons) {
+      expect(await leasesOf(app, 'lesson_id = ? and released_at is not null', [lesson.id])).toHaveLength(1);
+      expect(await lessonRow(app, lesson.id)).toMatchObject({ status: 'completed' });
+      expect(await auditCount('lesson.release.webhook', lesson.id)).toBe(1);
+    }
+    expect(await leasesOf(app, 'released_at is null and lesson_id = any(?::uuid[])', [`{${lessons.map((l) => l.id).join(',')}}`])).toHaveLength(0);
+  });
+
   it('the demo meeting page: only the host token ends it, through the webhook path', async () => {
     await buildAccount(app);
     const lesson = await buildLesson(app, { title: 'Geometry' });
