@@ -23,15 +23,17 @@ export class AuditService {
   private readonly repository: AuditRepository;
   private pending: AuditRecord[] = [];
   private flushing: Promise<void> | null = null;
+  /** The insert on the wire; lines recorded meanwhile wait for it and go together in the next one. */
+  private writing: Promise<void> | null = null;
 
   constructor(private readonly infra: Infra) {
     this.repository = new AuditRepository(infra.orm);
   }
 
   /**
-   * Resolves once the line is stored. Lines recorded together are written in one statement (group
-   * commit), so a burst of starts costs one insert. Never fails the caller's operation: a lost audit
-   * line is logged, the lesson still starts.
+   * Resolves once the line is stored. Lines recorded together, or while the previous insert is on the
+   * wire, are written in one statement (group commit), so a burst of starts costs one insert. Never
+   * fails the caller's operation: a lost audit line is logged, the lesson still starts.
    */
   record(input: AuditInput): Promise<void> {
     this.pending.push({
@@ -45,7 +47,9 @@ export class AuditService {
       outcome: input.outcome,
       detail: input.detail ?? {},
     });
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    this.flushing ??= (this.writing ?? Promise.resolve())
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.flush());
     return this.flushing;
   }
 
@@ -53,11 +57,12 @@ export class AuditService {
     const batch = this.pending;
     this.pending = [];
     this.flushing = null;
-    try {
-      await this.repository.insert(batch);
-    } catch (error) {
-      this.infra.logger.error({ err: error, actions: batch.map((r) => r.action) }, 'audit write failed');
-    }
+    const write = this.repository
+      .insert(batch)
+      .catch((error: unknown) => this.infra.logger.error({ err: error, actions: batch.map((r) => r.action) }, 'audit write failed'));
+    this.writing = write;
+    await write;
+    if (this.writing === write) this.writing = null;
   }
 
   async list(filter: AuditFilter): Promise<{ items: AuditEntryDto[]; total: number }> {
