@@ -8,26 +8,32 @@ import { parseArgs } from 'node:util';
 import { Child, createBenchDatabase, kb, mb, sleep, startNode, tokensFor } from './fanout/harness.js';
 
 const { values } = parseArgs({
-  options: { clients: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '20' }, interval: { type: 'string', default: '250' }, groups: { type: 'string', default: '50' } },
+  options: { processes: { type: 'string', default: '1' }, clients: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '20' }, interval: { type: 'string', default: '250' }, groups: { type: 'string', default: '50' } },
 });
 const clients = Number(values.clients);
 const rounds = Number(values.rounds);
 const intervalMs = Number(values.interval);
 const groupCount = Number(values.groups);
+/** Client processes sharing the connections, so one process's event loop is not what is measured. */
+const processCount = Math.max(1, Number(values.processes));
 
-console.log(`fan-out benchmark: ${clients} connections (half admins, half students in ${groupCount} groups), ${rounds} rounds every ${intervalMs} ms`);
+console.log(`fan-out benchmark: ${clients} connections from ${processCount} client processes (half admins, half students in ${groupCount} groups), ${rounds} rounds every ${intervalMs} ms`);
 const db = await createBenchDatabase(Math.ceil(clients / 2), Math.floor(clients / 2), groupCount);
 const tokens = [...(await tokensFor(db.admins, 'admin')), ...(await tokensFor(db.students, 'student'))];
 
 async function run(label: string, nodeCount: number): Promise<void> {
   const nodes: Array<Awaited<ReturnType<typeof startNode>>> = [];
   for (let i = 0; i < nodeCount; i++) nodes.push(await startNode(db.url, nodeCount > 1));
-  const clientProcess = new Child('clients.ts', {});
-  await clientProcess.next('ready');
+  const clientProcesses = Array.from({ length: processCount }, () => new Child('clients.ts', {}));
+  await Promise.all(clientProcesses.map((c) => c.next('ready')));
+  const all = <T>(command: Record<string, unknown>, reply: string) => Promise.all(clientProcesses.map((c) => c.ask<T>(command, reply)));
   try {
     const identities = tokens.map((token, i) => ({ url: nodes[i % nodeCount]!.url, token }));
     const started = Date.now();
-    const connected = await clientProcess.ask<{ open: number; failedConnects: number }>({ type: 'connect', identities }, 'connected');
+    const parts = await Promise.all(
+      clientProcesses.map((c, p) => c.ask<{ open: number; failedConnects: number }>({ type: 'connect', identities: identities.filter((_, i) => i % processCount === p) }, 'connected')),
+    );
+    const connected = { open: parts.reduce((n, x) => n + x.open, 0), failedConnects: parts.reduce((n, x) => n + x.failedConnects, 0) };
     const connectSeconds = (Date.now() - started) / 1000;
     await sleep(1_000);
     const memory = await Promise.all(nodes.map((n) => n.child.ask<{ heapUsed: number; rss: number; sockets: number }>({ type: 'memory' }, 'memory')));
@@ -38,13 +44,16 @@ async function run(label: string, nodeCount: number): Promise<void> {
       await sleep(intervalMs);
     }
     await sleep(500);
-    await clientProcess.ask({ type: 'reset' }, 'reset');
+    await all({ type: 'reset' }, 'reset');
     for (let i = 0; i < rounds; i++) {
       await nodes[0]!.child.ask({ type: 'emit', groups: db.groups, adminEvents: 1 }, 'emitted');
       await sleep(intervalMs);
     }
     await sleep(2_000);
-    const report = await clientProcess.ask<{ received: number; p50: number; p95: number; p99: number; max: number }>({ type: 'report' }, 'report');
+    const reports = await all<{ received: number; latencies: number[] }>({ type: 'report' }, 'report');
+    const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+    const report = { received: reports.reduce((n, r) => n + r.received, 0), p50: at(0.5), p95: at(0.95), p99: at(0.99), max: latencies.at(-1) ?? NaN };
     const expected = rounds * clients;
 
     console.log(`\n${label}`);
@@ -57,7 +66,7 @@ async function run(label: string, nodeCount: number): Promise<void> {
       console.log(`  node ${i + 1}: ${m.sockets} sockets, heap ${mb(m.heapUsed)} (${kb(perConnection)}/connection), RSS ${mb(m.rss)} (${kb(rssPer)}/connection)`);
     });
   } finally {
-    clientProcess.stop();
+    clientProcesses.forEach((c) => c.stop());
     nodes.forEach((n) => n.child.stop());
     await sleep(1_500);
   }

@@ -50,7 +50,7 @@ process.on('message', async (command: Command) => {
     process.send?.({ type: 'reset' });
   } else if (command.type === 'report') {
     const sorted = [...latencies].sort((a, b) => a - b);
-    process.send?.({ type: 'report', received, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN });
+    process.send?.({ type: 'report', received, latencies: sorted, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN });
   } else if (command.type === 'churn') {
     // Close the oldest `count` sockets and open as many new ones: connects and disconnects under load.
     const closing = sockets.splice(0, command.count);
