@@ -81,3 +81,20 @@ export function nextEvent<T = unknown>(socket: Socket, event: string, ms = 5_000
     });
   });
 }
+
+/** Resolves with the first `event` whose payload satisfies `matches` (earlier ones are skipped). */
+export function nextEventMatching<T>(socket: Socket, event: string, matches: (payload: T) => boolean, ms = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onEvent = (payload: T) => {
+      if (!matches(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, onEvent);
+      resolve(payload);
+    };
+    const timer = setTimeout(() => {
+      socket.off(event, onEvent);
+      reject(new Error(`no matching ${event} within ${ms} ms`));
+    }, ms);
+    socket.on(event, onEvent);
+  });
+}

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { createTestApp, nextEvent, type TestApp } from '../../setup/app.js';
+import { createTestApp, nextEvent, nextEventMatching, type TestApp } from '../../setup/app.js';
 import { buildAdmin, buildStudent, buildTeacher, type BuiltUser } from '../../factories/users.js';
 import { buildAccount, buildLesson, leasesOf, lessonRow } from '../../factories/pool.js';
 import type { PoolChangedPayload, PoolSnapshotPayload } from '@tp/shared';
@@ -148,7 +148,8 @@ describe('account lifecycle and the live admin view', () => {
     const snapshot = await nextEvent<PoolSnapshotPayload>(adminSocket, 'pool:snapshot');
     expect(snapshot.accounts.find((a) => a.id === account.id)).toMatchObject({ leases: [] });
     const lesson = await buildLesson(app);
-    const changed = nextEvent<PoolChangedPayload>(adminSocket, 'pool:changed');
+    // Updates are coalesced: an earlier change's update may still be on its way; wait for this account's.
+    const changed = nextEventMatching<PoolChangedPayload>(adminSocket, 'pool:changed', (p) => p.accounts.some((a) => a.id === account.id && a.leases.length > 0));
     const started = await start(lesson);
     const payload = await changed;
     expect(payload.accounts.find((a) => a.id === account.id)).toMatchObject({ id: account.id, leases: [{ lessonId: lesson.id }] });
