@@ -34,7 +34,7 @@ export class RedisSequence implements SequenceSource {
   }
 }
 
-type Target = Pick<Server, 'to' | 'in'> | Pick<Emitter, 'to' | 'in'>;
+type Target = Pick<Server, 'to' | 'in' | 'local'> | Pick<Emitter, 'to' | 'in'>;
 
 /**
  * Services hand domain events here after commit; this is the one place that maps them to rooms.
@@ -43,10 +43,30 @@ type Target = Pick<Server, 'to' | 'in'> | Pick<Emitter, 'to' | 'in'>;
 export class Broadcaster {
   private readonly tails = new Map<string, Promise<void>>();
 
+  /** Numbers events that only this node's sockets receive. */
+  private readonly localSequence = new MemorySequence();
+
   constructor(
     private target: Target | null,
     readonly sequence: SequenceSource = new MemorySequence(),
   ) {}
+
+  /** True on a node that holds sockets (an HTTP node), false on the worker. */
+  get hasLocalSockets(): boolean {
+    return this.target !== null && 'local' in this.target;
+  }
+
+  /**
+   * Emits to this node's own sockets in `room` only, numbered by a node-local sequence: for updates
+   * every node derives itself and throttles per socket (the pool's live view).
+   */
+  emitLocal<E extends keyof ServerToClientEvents>(room: string, event: E, payload: Payload<E>): Promise<void> {
+    const target = this.target;
+    if (!target || !('local' in target)) return Promise.resolve();
+    return this.localSequence.next(room).then((seq) => {
+      (target.local.to(room) as unknown as { emit: (e: string, p: unknown) => void }).emit(event, { ...payload, meta: { room, seq } });
+    });
+  }
 
   emit<E extends keyof ServerToClientEvents>(room: string, event: E, payload: Payload<E>): Promise<void> {
     if (!this.target) return Promise.resolve();

@@ -27,6 +27,8 @@ export interface Infra {
   secretBox: SecretBox;
   tokens: AccessTokens;
   metrics: Metrics;
+  /** Registers something to shut down with the infrastructure (before the database and Redis). */
+  onClose(close: () => Promise<unknown>): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +85,9 @@ export async function createInfra(env: Env, options: InfraOptions = {}): Promise
     secretBox: new SecretBox(secrets.credentialsKey),
     tokens: new AccessTokens(secrets.jwtSecret, clock),
     metrics: createMetrics(),
+    onClose(close) {
+      closers.unshift(close);
+    },
     async close() {
       for (const close of closers) await close().catch((error) => logger.warn({ err: String(error) }, 'close failed'));
     },

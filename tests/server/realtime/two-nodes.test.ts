@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { Emitter } from '@socket.io/redis-emitter';
-import type { CalendarChangedPayload } from '@tp/shared';
+import type { CalendarChangedPayload, PoolChangedPayload } from '@tp/shared';
 import { createTestApp, nextEvent, testEnv, type TestApp } from '../../setup/app.js';
 import { TEST_REDIS_URL } from '../../setup/db-urls.js';
 import { createInfra, type Infra } from '../../../server/src/infra/container.js';
@@ -9,6 +9,9 @@ import { createLogger } from '../../../server/src/infra/logger.js';
 import { createServices } from '../../../server/src/modules/index.js';
 import { systemClock } from '../../../server/src/infra/clock.js';
 import { buildGroup } from '../../factories/groups.js';
+import { buildAdmin } from '../../factories/users.js';
+import { buildAccount, buildLesson } from '../../factories/pool.js';
+import { nextEventMatching } from '../../setup/app.js';
 
 /** Two HTTP nodes and a worker share one database and Redis, like a multi-node deployment. */
 describe('several nodes through Redis', () => {
@@ -57,5 +60,20 @@ describe('several nodes through Redis', () => {
     const next = nextEvent<CalendarChangedPayload>(onA, 'calendar:changed');
     await nodeB.ctx.services.schedule.createLesson({ userId: teacher.user.id, role: 'teacher' }, { groupId: group.id, title: 'From node B', startAt: inAnHour(240), endAt: inAnHour(290) });
     expect((await next).meta!.seq).toBe(a.meta!.seq + 1);
+  });
+
+  it('a lesson started through node A flips the pool for an admin watching on node B, and its end too', async () => {
+    const account = await buildAccount(nodeA);
+    const lesson = await buildLesson(nodeA);
+    const admin = await buildAdmin(nodeA);
+    const watcher = nodeB.socket(admin.token);
+    await nextEvent(watcher, 'pool:snapshot');
+    const busy = nextEventMatching<PoolChangedPayload>(watcher, 'pool:changed', (p) => p.accounts.some((a) => a.id === account.id && a.leases.length === 1));
+    const started = await request(nodeA.url).post(`/api/lessons/${lesson.id}/start`).set('Authorization', `Bearer ${lesson.teacher.token}`);
+    expect(started.status).toBe(200);
+    expect((await busy).accounts.find((a) => a.id === account.id)!.leases[0]!.lessonId).toBe(lesson.id);
+    const free = nextEventMatching<PoolChangedPayload>(watcher, 'pool:changed', (p) => p.accounts.some((a) => a.id === account.id && a.leases.length === 0));
+    expect((await request(nodeA.url).post(`/api/lessons/${lesson.id}/end`).set('Authorization', `Bearer ${lesson.teacher.token}`)).status).toBe(200);
+    await free;
   });
 });

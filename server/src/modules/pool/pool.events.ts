@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { LIMITS, rooms, type PoolSnapshotPayload } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import type { AccountsRepository } from './accounts.repository.js';
@@ -10,13 +11,17 @@ interface LessonRef {
   teacherId: string;
 }
 
-/** Account updates leave this node at most this often, so a watching socket gets at most 10 a second. */
+/** Account updates reach a node's sockets at most this often: a watching socket gets at most 10 a second. */
 const POOL_UPDATE_INTERVAL_MS = Math.ceil(1000 / LIMITS.poolUpdatesPerSecond);
+/** Nodes tell each other which accounts changed; each node reads and delivers to its own sockets. */
+const DIRTY_CHANNEL = 'tp:pool-dirty';
 
 /**
  * Emits the pool's domain events after commit. Account changes are coalesced: a burst of starts and
- * ends on this node becomes one state read and one `pool:changed` carrying every touched account in its
- * latest state, at most once per interval; the last update always follows the last change.
+ * ends becomes one state read and one `pool:changed` carrying every touched account in its latest state,
+ * at most once per interval, the last update always following the last change. With Redis, changed ids
+ * are published to every node and each node delivers to its own sockets, so the per-socket limit holds
+ * however many nodes (or the worker) make changes.
  */
 export class PoolEvents {
   private readonly dirty = new Set<string>();
@@ -27,12 +32,33 @@ export class PoolEvents {
   /** When the last update left, so the next one waits out the interval. */
   private lastAccountFlush = 0;
 
+  private readonly nodeId = randomUUID();
+
   constructor(
     private readonly infra: Infra,
     private readonly accounts: AccountsRepository,
     private readonly peers: () => PoolPeers,
     private readonly coalesceMs = 50,
-  ) {}
+  ) {
+    if (infra.redis) this.listenToPeers(infra.redis);
+  }
+
+  private listenToPeers(redis: NonNullable<Infra['redis']>): void {
+    const subscriber = redis.duplicate();
+    subscriber.on('error', () => {});
+    subscriber.subscribe(DIRTY_CHANNEL).catch((error: unknown) => this.infra.logger.warn({ err: String(error) }, 'pool change channel unavailable'));
+    subscriber.on('message', (_channel: string, message: string) => {
+      try {
+        const { node, ids } = JSON.parse(message) as { node: string; ids: string[] };
+        if (node === this.nodeId || !Array.isArray(ids)) return;
+        for (const id of ids) if (typeof id === 'string') this.dirty.add(id);
+        this.scheduleAccounts();
+      } catch {
+        // Not ours: ignore.
+      }
+    });
+    this.infra.onClose(async () => subscriber.disconnect());
+  }
 
   lessonLive(lesson: LessonRef, meeting: { meetingId: string; joinUrl: string; password: string | null }, startedAt: Date): void {
     // Join link and password only: the host link never travels over a shared room.
@@ -64,6 +90,7 @@ export class PoolEvents {
   accountChanged(accountId: string): void {
     this.dirty.add(accountId);
     this.scheduleAccounts();
+    this.infra.redis?.publish(DIRTY_CHANNEL, JSON.stringify({ node: this.nodeId, ids: [accountId] })).catch(() => undefined);
   }
 
   private scheduleAccounts(): void {
@@ -97,13 +124,15 @@ export class PoolEvents {
     if (this.accountTimer) clearTimeout(this.accountTimer);
     this.accountTimer = null;
     if (!this.dirty.size || this.accountsInFlight) return;
+    // A node without sockets (the worker) only tells the others.
+    if (!this.infra.broadcaster.hasLocalSockets) return void this.dirty.clear();
     this.accountsInFlight = true;
     const ids = [...this.dirty];
     this.dirty.clear();
     try {
       // Read after clearing: a change landing during the read marks its account dirty again.
       const [states, stats] = await Promise.all([this.accounts.states(ids), this.accounts.stats()]);
-      await this.infra.broadcaster.emit(rooms.adminPool, 'pool:changed', { accounts: states.map(presentAccount), stats: presentStats(stats) });
+      await this.infra.broadcaster.emitLocal(rooms.adminPool, 'pool:changed', { accounts: states.map(presentAccount), stats: presentStats(stats) });
     } catch (error) {
       this.infra.logger.warn({ err: String(error) }, 'pool:changed not sent');
     } finally {
