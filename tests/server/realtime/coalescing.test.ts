@@ -27,10 +27,13 @@ describe('pool updates under a burst', () => {
     expect(ends.every((r) => r.status === 200)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 600));
 
-    // 24 changes became far fewer updates, spaced at least ~100 ms apart (10 a second).
+    // 24 changes became far fewer updates, at most 10 a second.
     expect(received.length).toBeGreaterThan(0);
     expect(received.length).toBeLessThan(24);
-    for (let i = 1; i < received.length; i++) expect(received[i]!.at - received[i - 1]!.at).toBeGreaterThanOrEqual(90);
+    // The server spaces updates 100 ms apart; arrival times jitter a little on a busy machine.
+    for (let i = 1; i < received.length; i++) expect(received[i]!.at - received[i - 1]!.at).toBeGreaterThanOrEqual(50);
+    const spanMs = received.at(-1)!.at - received[0]!.at;
+    expect(received.length).toBeLessThanOrEqual(Math.floor(spanMs / 100) + 2);
 
     // Folding the updates over the snapshot gives the true final state: every room free again.
     const latest = new Map<string, AccountStateDto>();
