@@ -33,6 +33,8 @@ export class PoolEvents {
   private lastAccountFlush = 0;
 
   private readonly nodeId = randomUUID();
+  private readonly toPublish = new Set<string>();
+  private publishTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly infra: Infra,
@@ -90,7 +92,17 @@ export class PoolEvents {
   accountChanged(accountId: string): void {
     this.dirty.add(accountId);
     this.scheduleAccounts();
-    this.infra.redis?.publish(DIRTY_CHANNEL, JSON.stringify({ node: this.nodeId, ids: [accountId] })).catch(() => undefined);
+    if (!this.infra.redis) return;
+    // Tell the other nodes once per short window, not once per change.
+    this.toPublish.add(accountId);
+    this.publishTimer ??= setTimeout(() => this.publishChanged(), this.coalesceMs);
+  }
+
+  private publishChanged(): void {
+    this.publishTimer = null;
+    const ids = [...this.toPublish];
+    this.toPublish.clear();
+    if (ids.length) this.infra.redis?.publish(DIRTY_CHANNEL, JSON.stringify({ node: this.nodeId, ids })).catch(() => undefined);
   }
 
   private scheduleAccounts(): void {
