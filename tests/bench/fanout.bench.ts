@@ -5,10 +5,11 @@
  * for two nodes sharing events through Redis.
  */
 import { parseArgs } from 'node:util';
-import { Child, createBenchDatabase, kb, mb, sleep, startNode, tokensFor } from './fanout/harness.js';
+import { Child, createBenchDatabase, kb, mb, sleep, startBareNode, startNode, tokensFor } from './fanout/harness.js';
 
 const { values } = parseArgs({
-  options: { processes: { type: 'string', default: '1' }, clients: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '20' }, interval: { type: 'string', default: '250' }, groups: { type: 'string', default: '50' } },
+  allowNegative: true,
+  options: { bare: { type: 'boolean', default: true }, processes: { type: 'string', default: '1' }, clients: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '20' }, interval: { type: 'string', default: '250' }, groups: { type: 'string', default: '50' } },
 });
 const clients = Number(values.clients);
 const rounds = Number(values.rounds);
@@ -21,14 +22,16 @@ console.log(`fan-out benchmark: ${clients} connections from ${processCount} clie
 const db = await createBenchDatabase(Math.ceil(clients / 2), Math.floor(clients / 2), groupCount);
 const tokens = [...(await tokensFor(db.admins, 'admin')), ...(await tokensFor(db.students, 'student'))];
 
-async function run(label: string, nodeCount: number): Promise<void> {
+async function run(label: string, nodeCount: number, bare = false): Promise<void> {
   const nodes: Array<Awaited<ReturnType<typeof startNode>>> = [];
-  for (let i = 0; i < nodeCount; i++) nodes.push(await startNode(db.url, nodeCount > 1));
+  for (let i = 0; i < nodeCount; i++) nodes.push(await (bare ? startBareNode() : startNode(db.url, nodeCount > 1)));
   const clientProcesses = Array.from({ length: processCount }, () => new Child('clients.ts', {}));
   await Promise.all(clientProcesses.map((c) => c.next('ready')));
   const all = <T>(command: Record<string, unknown>, reply: string) => Promise.all(clientProcesses.map((c) => c.ask<T>(command, reply)));
   try {
-    const identities = tokens.map((token, i) => ({ url: nodes[i % nodeCount]!.url, token }));
+    // Students sit in groups round-robin (see createBenchDatabase); a bare connection names its group.
+    const groupOf = (i: number) => (i < db.admins.length ? undefined : db.groups[(i - db.admins.length) % db.groups.length]);
+    const identities = tokens.map((token, i) => ({ url: nodes[i % nodeCount]!.url, token, ...(bare ? { bare: { group: groupOf(i) } } : {}) }));
     const started = Date.now();
     const parts = await Promise.all(
       clientProcesses.map((c, p) => c.ask<{ open: number; failedConnects: number }>({ type: 'connect', identities: identities.filter((_, i) => i % processCount === p) }, 'connected')),
@@ -45,12 +48,14 @@ async function run(label: string, nodeCount: number): Promise<void> {
     }
     await sleep(500);
     await all({ type: 'reset' }, 'reset');
+    const sendMs: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      await nodes[0]!.child.ask({ type: 'emit', groups: db.groups, adminEvents: 1 }, 'emitted');
+      sendMs.push((await nodes[0]!.child.ask<{ sendMs: number }>({ type: 'emit', groups: db.groups, adminEvents: 1 }, 'emitted')).sendMs);
       await sleep(intervalMs);
     }
+    sendMs.sort((a, b) => a - b);
     await sleep(2_000);
-    const reports = await all<{ received: number; latencies: number[] }>({ type: 'report' }, 'report');
+    const reports = await all<{ received: number; latencies: number[]; cpuMicros: number }>({ type: 'report' }, 'report');
     const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
     const report = { received: reports.reduce((n, r) => n + r.received, 0), p50: at(0.5), p95: at(0.95), p99: at(0.99), max: latencies.at(-1) ?? NaN };
@@ -60,6 +65,9 @@ async function run(label: string, nodeCount: number): Promise<void> {
     console.log(`  connections open      ${connected.open} / ${clients} (failed ${connected.failedConnects}); connected in ${connectSeconds.toFixed(1)} s`);
     console.log(`  events delivered      ${report.received} / ${expected} (${((report.received / expected) * 100).toFixed(2)}%)`);
     console.log(`  delivery latency      p50 ${report.p50} ms   p95 ${report.p95} ms   p99 ${report.p99} ms   max ${report.max} ms`);
+    const clientCpu = reports.reduce((n, r) => n + r.cpuMicros, 0) / Math.max(1, report.received);
+    console.log(`  client CPU per event  ${clientCpu.toFixed(1)} µs (the harness's own share of the 2 cores)`);
+    console.log(`  node 1 send per round median ${sendMs[sendMs.length >> 1]!.toFixed(1)} ms   max ${sendMs.at(-1)!.toFixed(1)} ms`);
     memory.forEach((m, i) => {
       const perConnection = (m.heapUsed - nodes[i]!.heapUsed) / Math.max(1, m.sockets);
       const rssPer = (m.rss - nodes[i]!.rss) / Math.max(1, m.sockets);
@@ -73,6 +81,7 @@ async function run(label: string, nodeCount: number): Promise<void> {
 }
 
 try {
+  if (values.bare) await run('transport floor: a bare WebSocket server, no Socket.IO and no product code (--no-bare skips)', 1, true);
   await run('one node (single-node mode, in-memory adapter)', 1);
   await run('two nodes sharing events through Redis (emits on node 1)', 2);
 } finally {

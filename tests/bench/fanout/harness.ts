@@ -83,7 +83,9 @@ export class Child {
   readonly process: ChildProcess;
 
   constructor(file: string, env: Record<string, string>) {
-    this.process = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', path.resolve(import.meta.dirname, file)], {
+    // BENCH_NODE_ARGS passes extra flags to the children, e.g. `--cpu-prof --cpu-prof-dir=prof`.
+    const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.process = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', ...extra, '--import', 'tsx', path.resolve(import.meta.dirname, file)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...env },
     });
@@ -125,6 +127,13 @@ export async function startNode(databaseUrl: string, redis: boolean): Promise<{ 
     ...(redis ? { REDIS_URL } : { REDIS_URL: '' }),
     SWEEP_IN_SERVER: 'false',
   });
+  const ready = await child.next<{ url: string; heapUsed: number; rss: number }>('ready', 60_000);
+  return { child, ...ready };
+}
+
+/** The bare WebSocket server that measures the transport floor. */
+export async function startBareNode(): Promise<{ child: Child; url: string; heapUsed: number; rss: number }> {
+  const child = new Child('bare-server.ts', {});
   const ready = await child.next<{ url: string; heapUsed: number; rss: number }>('ready', 60_000);
   return { child, ...ready };
 }

@@ -24,14 +24,18 @@ function memory() {
 
 process.on('message', async (command: Command) => {
   if (command.type === 'emit') {
+    const started = performance.now();
     const at = new Date().toISOString();
+    const sends: Array<Promise<void>> = [];
     for (let i = 0; i < command.adminEvents; i++) {
-      void infra.broadcaster.emit(rooms.adminPool, 'pool:snapshot', { accounts: [], stats: { total: 0, active: 0, available: 0, inUse: 0 }, at });
+      sends.push(infra.broadcaster.emit(rooms.adminPool, 'pool:snapshot', { accounts: [], stats: { total: 0, active: 0, available: 0, inUse: 0 }, at }));
     }
     for (const groupId of command.groups) {
-      void infra.broadcaster.emit(rooms.group(groupId), 'lesson:ended', { lessonId: groupId, groupId, teacherId: groupId, endedAt: at });
+      sends.push(infra.broadcaster.emit(rooms.group(groupId), 'lesson:ended', { lessonId: groupId, groupId, teacherId: groupId, endedAt: at }));
     }
-    send({ type: 'emitted', at });
+    // How long this node spent handing the frames to its sockets (or to Redis), apart from the clients.
+    await Promise.all(sends);
+    send({ type: 'emitted', at, sendMs: performance.now() - started });
   } else if (command.type === 'memory') {
     send({ type: 'memory', ...memory() });
   } else if (command.type === 'stats') {
