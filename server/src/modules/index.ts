@@ -63,6 +63,8 @@ export function createServices(infra: Infra): Services {
   const schedule = new ScheduleService(infra, groups);
   groups.onChange((change) => schedule.notifier.groupChanged(change));
   const recurringRules = new RecurringRuleService(infra, groups, schedule);
+  groups.guardUnarchive((teacherId, groupId, save) => recurringRules.unarchiveGroup(teacherId, groupId, save));
+  users.guardWeekAnchor((userId, anchorDate, save) => recurringRules.changeWeekAnchor(userId, anchorDate, save));
   const audit = new AuditService(infra);
   const pool = new PoolService(infra, createProviderRegistry(infra), audit, () => ({ schedule, groups }));
   const poolAdmin = new PoolAdminService(pool);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstClash } from '../../../server/src/modules/schedule/conflicts.js';
+import { firstClash, firstOverlap } from '../../../server/src/modules/schedule/conflicts.js';
 
 const H = 3_600_000;
 const item = (id: string, startH: number, endH: number) => ({ id, title: id, startAt: new Date(startH * H), endAt: new Date(endH * H) });
@@ -22,5 +22,14 @@ describe('firstClash', () => {
   it('answers null for no busy time or no candidates', () => {
     expect(firstClash([span(0, 1)], [])).toBeNull();
     expect(firstClash([], busy)).toBeNull();
+  });
+});
+
+describe('firstOverlap', () => {
+  it('names the later item of the first overlapping pair, reaching past short items to a long one', () => {
+    expect(firstOverlap([item('long', 0, 6), item('a', 1, 2)])?.id).toBe('a');
+    expect(firstOverlap([item('long', 0, 6), item('a', 6, 7), item('b', 6.5, 8)])?.id).toBe('b');
+    expect(firstOverlap([item('x', 0, 1), item('y', 1, 2), item('z', 2, 3)])).toBeNull();
+    expect(firstOverlap([])).toBeNull();
   });
 });

@@ -18,12 +18,22 @@ export type GroupChange =
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const newInviteCode = () => Array.from({ length: 10 }, () => INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)]).join('');
 
+/** Runs `save` only if the group's rules fit the teacher's schedule again (else throws). */
+export type UnarchiveGuard = (teacherId: string, groupId: string, save: () => Promise<unknown>) => Promise<unknown>;
+
 export class GroupsService {
   private readonly repo: GroupsRepository;
   private readonly listeners: Array<(change: GroupChange) => Promise<void>> = [];
 
   constructor(private readonly infra: Infra) {
     this.repo = new GroupsRepository(infra.orm);
+  }
+
+  /** Set by the composition root: the schedule vets a group's rules coming back from the archive. */
+  private unarchiveGuard: UnarchiveGuard = (_teacherId, _groupId, save) => save();
+
+  guardUnarchive(guard: UnarchiveGuard): void {
+    this.unarchiveGuard = guard;
   }
 
   /** Called after every committed change to a group or its members. */
@@ -59,10 +69,14 @@ export class GroupsService {
     const group = await this.owned(actor, groupId);
     const archivedChanged = changes.archived !== undefined && changes.archived !== (group.archivedAt !== null);
     const renamed = changes.name !== undefined && changes.name !== group.name;
-    await this.repo.update(groupId, {
-      name: changes.name,
-      archivedAt: archivedChanged ? (changes.archived ? this.infra.clock.now() : null) : undefined,
-    });
+    const save = () =>
+      this.repo.update(groupId, {
+        name: changes.name,
+        archivedAt: archivedChanged ? (changes.archived ? this.infra.clock.now() : null) : undefined,
+      });
+    // Un-archived, the group's rules expand again: they must not land on what was scheduled meanwhile.
+    if (archivedChanged && !changes.archived) await this.unarchiveGuard(group.teacherId, groupId, save);
+    else await save();
     if (renamed || archivedChanged) {
       await this.notify({ kind: 'group', groupId, teacherId: group.teacherId, archivedChanged, archived: changes.archived ?? group.archivedAt !== null });
     }

@@ -4,6 +4,8 @@ import { dateSpan } from './calendar.js';
 import type { ScheduleRepository } from './schedule.repository.js';
 import type { Interval } from './schedule.types.js';
 
+const DAY_MS = 86_400_000;
+
 interface Busy extends Interval {
   id: string;
   title: string;
@@ -58,7 +60,38 @@ export class ConflictChecker {
     await this.assertFree(teacherId, candidates, ignore);
   }
 
-  private async busy(teacherId: string, from: Date, to: Date, ignore: Ignore): Promise<Busy[]> {
+  /**
+   * Checks the teacher's schedule from `from` on as it would stand under another week anchor: UPPER
+   * and LOWER weeks swap, so alternating rules can land on lessons that were clear before.
+   */
+  async assertAnchorFree(teacherId: string, anchorDate: string | null, from: Date): Promise<void> {
+    const { fromDate } = dateSpan(from, from);
+    const rules = await this.repo.rulesInRange({ teacherId, includeArchived: false }, fromDate, '9999-12-31');
+    if (!rules.some((rule) => rule.weekType !== 'ALL')) return;
+    const lastDay = rules.reduce((last, rule) => (rule.endDate > last ? rule.endDate : last), fromDate);
+    const { toDate } = dateSpan(new Date(`${lastDay}T00:00:00Z`), new Date(`${lastDay}T00:00:00Z`));
+    const busy = await this.busy(teacherId, from, new Date(`${toDate}T00:00:00Z`), {}, anchorDate);
+    const clash = firstOverlap(busy);
+    if (clash) throw conflictError(clash);
+  }
+
+  /**
+   * Checks a group's rules coming back from the archive against the rest of the teacher's schedule
+   * from `from` on (archived rules never counted as busy, so the slots may have been taken).
+   */
+  async assertGroupRulesFree(teacherId: string, groupId: string, from: Date): Promise<void> {
+    const { fromDate } = dateSpan(from, from);
+    const rules = await this.repo.rulesInRange({ groupId, includeArchived: true, expandArchived: true }, fromDate, '9999-12-31');
+    for (const rule of rules) {
+      const to = new Date(`${rule.endDate}T00:00:00Z`).getTime() + 2 * DAY_MS;
+      const span = dateSpan(from, new Date(to));
+      const taken = await this.repo.materialisedKeys(teacherId, span.fromDate, span.toDate);
+      const candidates = expandRule(rule, from, new Date(to), rule.anchorDate, (date) => taken.has(`${rule.id}|${date}`));
+      await this.assertFree(teacherId, candidates, { ruleId: rule.id });
+    }
+  }
+
+  private async busy(teacherId: string, from: Date, to: Date, ignore: Ignore, anchorOverride?: string | null): Promise<Busy[]> {
     const { fromDate, toDate } = dateSpan(from, to);
     const [lessons, rules, taken] = await Promise.all([
       this.repo.busyLessons(teacherId, from, to),
@@ -69,12 +102,22 @@ export class ConflictChecker {
     for (const rule of rules) {
       if (rule.id === ignore.ruleId) continue;
       const skip = (date: string) => taken.has(`${rule.id}|${date}`) || ignore.occurrenceKey === `${rule.id}|${date}`;
-      for (const o of expandRule(rule, from, to, rule.anchorDate, skip)) {
+      for (const o of expandRule(rule, from, to, anchorOverride === undefined ? rule.anchorDate : anchorOverride, skip)) {
         busy.push({ id: occurrenceId(rule.id, o.date), title: rule.title, startAt: o.startAt, endAt: o.endAt });
       }
     }
     return busy.sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
   }
+}
+
+/** The later of the first two overlapping items of `busy` (sorted by start), if any overlap. */
+export function firstOverlap(busy: Busy[]): Busy | null {
+  let reach = -Infinity;
+  for (const item of busy) {
+    if (item.startAt.getTime() < reach) return item;
+    reach = Math.max(reach, item.endAt.getTime());
+  }
+  return null;
 }
 
 /** Half-open intervals: back-to-back lessons do not clash. `busy` is sorted by start. */

@@ -154,6 +154,30 @@ export class RecurringRuleService {
     await this.pushDiff(before, beforeEvents, afterEvents, cancelled.filter((l) => l !== null).map(lessonEvent));
   }
 
+  /**
+   * Moves a teacher's week anchor through `save` (the users module's write) once the schedule
+   * under the new anchor is free of clashes, then pushes the weeks that swapped to open calendars.
+   */
+  async changeWeekAnchor<T>(teacherId: string, anchorDate: string | null, save: () => Promise<T>): Promise<T> {
+    return this.schedule.withTeacherLock(teacherId, async () => {
+      if ((await this.repo.teacherAnchor(teacherId)) === anchorDate) return save();
+      const { from, to } = this.schedule.notifier.window();
+      const before = await this.schedule.reader.events({ teacherId, includeArchived: false }, from, to);
+      await this.schedule.checker.assertAnchorFree(teacherId, anchorDate, this.infra.clock.now());
+      const saved = await save();
+      await this.schedule.notifier.anchorChanged(teacherId, before);
+      return saved;
+    });
+  }
+
+  /** Un-archives a group through `save` once its rules fit the teacher's schedule again. */
+  async unarchiveGroup<T>(teacherId: string, groupId: string, save: () => Promise<T>): Promise<T> {
+    return this.schedule.withTeacherLock(teacherId, async () => {
+      await this.schedule.checker.assertGroupRulesFree(teacherId, groupId, this.infra.clock.now());
+      return save();
+    });
+  }
+
   private async owned(actor: Actor, id: string): Promise<RuleRow> {
     if (actor.role !== 'teacher') throw new AppError('auth/forbidden', 'Only teachers change rules');
     const rule = await this.repo.findRule(id);

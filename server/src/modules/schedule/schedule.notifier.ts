@@ -29,6 +29,27 @@ export class ScheduleNotifier {
     ]);
   }
 
+  /**
+   * After a teacher's week anchor moved, alternating rules fall on other weeks: every open calendar
+   * of the teacher and of their groups gets the window's new events and loses the old ones.
+   */
+  async anchorChanged(teacherId: string, before: CalendarEventDto[]): Promise<void> {
+    const { from, to } = this.window();
+    const after = await this.reader.events({ teacherId, includeArchived: false }, from, to);
+    const current = new Set(after.map((e) => e.id));
+    const removed = before.filter((e) => !current.has(e.id));
+    const groupIds = new Set([...before, ...after].map((e) => e.groupId));
+    await Promise.all(
+      [...groupIds].map((groupId) =>
+        this.infra.broadcaster.emit(rooms.group(groupId), 'calendar:changed', {
+          events: after.filter((e) => e.groupId === groupId),
+          removedIds: removed.filter((e) => e.groupId === groupId).map((e) => e.id),
+        }),
+      ),
+    );
+    await this.infra.broadcaster.emit(rooms.teacher(teacherId), 'calendar:changed', { events: after, removedIds: removed.map((e) => e.id) });
+  }
+
   /** Keeps open calendars right when a group's membership, name or archive state changes. */
   async groupChanged(change: GroupChange): Promise<void> {
     const { from, to } = this.window();

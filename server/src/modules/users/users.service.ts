@@ -25,6 +25,9 @@ export type SessionRevoker = (userId: string) => Promise<void>;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Accounts: lookup for every module, profile edits, admin management. */
+/** Runs `save` only if the user's schedule allows the new week anchor (else throws). */
+export type WeekAnchorGuard = (userId: string, anchorDate: string | null, save: () => Promise<User>) => Promise<User>;
+
 export class UsersService {
   private revokeSessions: SessionRevoker = async () => {};
 
@@ -96,10 +99,20 @@ export class UsersService {
     return user;
   }
 
+  /** Set by the composition root: the schedule vets a new week anchor and announces what moved. */
+  private anchorGuard: WeekAnchorGuard = (_userId, _anchor, save) => save();
+
+  guardWeekAnchor(guard: WeekAnchorGuard): void {
+    this.anchorGuard = guard;
+  }
+
   async updateProfile(userId: string, patch: z.infer<typeof updateProfileBody>): Promise<User> {
-    const user = await this.repo.update(userId, definedOnly(patch));
-    if (!user) throw notFound('user/not-found', 'User');
-    return user;
+    const save = async () => {
+      const user = await this.repo.update(userId, definedOnly(patch));
+      if (!user) throw notFound('user/not-found', 'User');
+      return user;
+    };
+    return patch.weekAnchorDate === undefined ? save() : this.anchorGuard(userId, patch.weekAnchorDate, save);
   }
 
   adminList(query: z.infer<typeof adminUsersQuery>): Promise<{ items: User[]; total: number }> {
