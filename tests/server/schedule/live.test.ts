@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { CalendarChangedPayload } from '@tp/shared';
 import { createTestApp, nextEvent, type TestApp } from '../../setup/app.js';
-import { buildStudent, buildTeacher, type BuiltUser } from '../../factories/users.js';
+import { buildAdmin, buildStudent, buildTeacher, type BuiltUser } from '../../factories/users.js';
 import { buildGroup } from '../../factories/groups.js';
 import { buildRule } from '../../factories/schedule.js';
 import { client } from './helpers.js';
@@ -60,6 +60,18 @@ describe('calendar:changed', () => {
     expect((await moving).events[0]).toMatchObject({ id: created.body.lesson.id, startAt: '2026-01-20T11:00:00.000Z' });
     await quiet();
     expect(outsiderSeen).toEqual([]);
+  });
+
+  it('keeps an admin’s calendar (everyone’s lessons) live too', async () => {
+    const admin = await buildAdmin(app);
+    const { teacher, group } = await buildGroup(app);
+    const adminSocket = await connect(app, admin);
+    const arriving = nextEvent<CalendarChangedPayload>(adminSocket, 'calendar:changed');
+    const created = await client(app, teacher.token).post('/api/lessons', lessonBody(group.id, '2026-01-21T09:00:00Z'));
+    const pushed = await arriving;
+    expect(pushed.events).toEqual([created.body.event]);
+    expect(pushed.meta?.room).toBe('role:admin');
+    adminSocket.disconnect();
   });
 
   it('pushes rule occurrences, occurrence edits and splits', async () => {

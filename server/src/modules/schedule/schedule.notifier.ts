@@ -8,7 +8,10 @@ const DAY_MS = 86_400_000;
 const WINDOW_BEFORE_DAYS = 14;
 const WINDOW_AFTER_DAYS = 56;
 
-/** Pushes `calendar:changed` to the teacher's and the group's rooms (and single students). */
+/**
+ * Pushes `calendar:changed` to the teacher's and the group's rooms (and single students). Admins read
+ * every teacher's calendar, so whatever the teacher's room gets, the admins' room gets too.
+ */
 export class ScheduleNotifier {
   constructor(
     private readonly infra: Infra,
@@ -23,9 +26,13 @@ export class ScheduleNotifier {
   async emit(teacherId: string, groupId: string, events: CalendarEventDto[], removedIds: string[]): Promise<void> {
     if (!events.length && !removedIds.length) return;
     const payload = { events, removedIds };
+    await Promise.all([this.toTeacher(teacherId, payload), this.infra.broadcaster.emit(rooms.group(groupId), 'calendar:changed', payload)]);
+  }
+
+  private async toTeacher(teacherId: string, payload: { events: CalendarEventDto[]; removedIds: string[] }): Promise<void> {
     await Promise.all([
       this.infra.broadcaster.emit(rooms.teacher(teacherId), 'calendar:changed', payload),
-      this.infra.broadcaster.emit(rooms.group(groupId), 'calendar:changed', payload),
+      this.infra.broadcaster.emit(rooms.role('admin'), 'calendar:changed', payload),
     ]);
   }
 
@@ -47,7 +54,7 @@ export class ScheduleNotifier {
         }),
       ),
     );
-    await this.infra.broadcaster.emit(rooms.teacher(teacherId), 'calendar:changed', { events: after, removedIds: removed.map((e) => e.id) });
+    await this.toTeacher(teacherId, { events: after, removedIds: removed.map((e) => e.id) });
   }
 
   /** Keeps open calendars right when a group's membership, name or archive state changes. */
@@ -66,7 +73,7 @@ export class ScheduleNotifier {
       const everything = await this.reader.events({ groupId: change.groupId, includeArchived: true, expandArchived: true }, from, to);
       const kept = new Set(teacherView.map((e) => e.id));
       const occurrences = everything.filter((e) => !kept.has(e.id)).map((e) => e.id);
-      await broadcaster.emit(rooms.teacher(change.teacherId), 'calendar:changed', { events: teacherView, removedIds: occurrences });
+      await this.toTeacher(change.teacherId, { events: teacherView, removedIds: occurrences });
       if (everything.length) await broadcaster.emit(rooms.group(change.groupId), 'calendar:changed', { events: [], removedIds: everything.map((e) => e.id) });
       return;
     }

@@ -79,6 +79,7 @@ export class CalendarState {
     const gap = () => void this.reload();
     stops.push(trackRoom(rooms.user(this.userId), gap));
     if (this.role === 'teacher') stops.push(trackRoom(rooms.teacher(this.userId), gap));
+    if (this.role === 'admin') stops.push(trackRoom(rooms.role('admin'), gap));
     void this.loadGroups()
       .then(() => {
         if (this.role === 'student') for (const group of this.groups) stops.push(trackRoom(rooms.group(group.id), gap));
