@@ -150,6 +150,21 @@ describe('expanding a rule', () => {
     expect(autumn.endAt.toISOString()).toBe('2026-10-25T03:00:00.000Z'); // four real hours: 02:00-03:00 happens twice
   });
 
+  it('moves a start inside the skipped hour forward and keeps the lesson’s length', () => {
+    // 02:30-03:10 and 02:30-03:32 do not fit the spring day's wall clock (02:00-03:00 is skipped).
+    const short = rule({ dayOfWeek: 7, startTime: '02:30', endTime: '03:10', timezone: 'Europe/Berlin', startDate: '2026-03-29', endDate: '2026-04-30' });
+    const moved = occurrenceAt(short, '2026-03-29');
+    expect(moved.startAt.toISOString()).toBe('2026-03-29T01:30:00.000Z'); // 03:30 summer time
+    expect(moved.endAt.toISOString()).toBe('2026-03-29T02:10:00.000Z'); // forty minutes, as every other week
+    const expanded = expandRule(short, at('2026-03-28T00:00:00Z'), at('2026-04-06T00:00:00Z'), null);
+    expect(expanded.map((o) => [o.startAt.toISOString(), o.endAt.toISOString()])).toEqual([
+      ['2026-03-29T01:30:00.000Z', '2026-03-29T02:10:00.000Z'],
+      ['2026-04-05T00:30:00.000Z', '2026-04-05T01:10:00.000Z'],
+    ]);
+    const longer = occurrenceAt(rule({ dayOfWeek: 7, startTime: '02:30', endTime: '03:32', timezone: 'Europe/Berlin', startDate: '2026-03-29', endDate: '2026-03-29' }), '2026-03-29');
+    expect(longer.endAt.getTime() - longer.startAt.getTime()).toBe(62 * 60_000);
+  });
+
   it('uses a fixed offset in Europe/Moscow all year', () => {
     const list = expandRule(rule({ dayOfWeek: 7 }), at('2025-09-01T00:00:00Z'), at('2026-06-01T00:00:00Z'), null);
     expect(list.length).toBeGreaterThan(35);

@@ -147,6 +147,18 @@ function transitionDayEpochMs(day: number, minutes: number, zone: IANAZone): num
   return cached;
 }
 
+/**
+ * Start and end of a lesson on a day with a DST change: wall-clock times, except that a start in a
+ * skipped hour moves forward with the clocks and the lesson then keeps its length (rather than being
+ * squeezed, or ending before it starts).
+ */
+function transitionDaySpan(day: number, startMinutes: number, endMinutes: number, zone: IANAZone): [number, number] {
+  const start = transitionDayEpochMs(day, startMinutes, zone);
+  const end = transitionDayEpochMs(day, endMinutes, zone);
+  const startSkipped = Math.round((start + zone.offset(start) * 60_000 - day * DAY_MS) / 60_000) !== startMinutes;
+  return [start, startSkipped ? start + (endMinutes - startMinutes) * 60_000 : end];
+}
+
 function resolveWallClock(day: number, minutes: number, zone: IANAZone): number {
   const date = new Date(day * DAY_MS);
   return DateTime.fromObject(
@@ -179,12 +191,13 @@ export function isOccurrenceDate(rule: RuleSpec, date: string, anchorDate: strin
 
 export function occurrenceAt(rule: RuleSpec, date: string): Occurrence {
   const day = dayNumber(date);
-  return {
-    ruleId: rule.id,
-    date,
-    startAt: new Date(zonedEpochMs(day, minutesOf(rule.startTime), rule.timezone)),
-    endAt: new Date(zonedEpochMs(day, minutesOf(rule.endTime), rule.timezone)),
-  };
+  const startMinutes = minutesOf(rule.startTime);
+  const endMinutes = minutesOf(rule.endTime);
+  const zone = IANAZone.create(rule.timezone);
+  const offset = steadyOffset(zone, day);
+  const [startMs, endMs] =
+    offset !== null ? [day * DAY_MS + (startMinutes - offset) * 60_000, day * DAY_MS + (endMinutes - offset) * 60_000] : transitionDaySpan(day, startMinutes, endMinutes, zone);
+  return { ruleId: rule.id, date, startAt: new Date(startMs), endAt: new Date(endMs) };
 }
 
 /**
@@ -226,10 +239,13 @@ export function forEachOccurrence(
       if (upper !== (rule.weekType === 'UPPER')) continue;
     }
     const offset = steadyOffset(zone, day);
-    const startMs = offset !== null ? day * DAY_MS + (startMinutes - offset) * 60_000 : transitionDayEpochMs(day, startMinutes, zone);
-    if (startMs >= toMs) continue;
-    const endMs = offset !== null ? day * DAY_MS + (endMinutes - offset) * 60_000 : transitionDayEpochMs(day, endMinutes, zone);
-    if (endMs <= fromMs) continue;
+    let startMs: number;
+    let endMs: number;
+    if (offset !== null) {
+      startMs = day * DAY_MS + (startMinutes - offset) * 60_000;
+      endMs = day * DAY_MS + (endMinutes - offset) * 60_000;
+    } else [startMs, endMs] = transitionDaySpan(day, startMinutes, endMinutes, zone);
+    if (startMs >= toMs || endMs <= fromMs) continue;
     const date = isoDateOfDay(day);
     if (skip?.(date)) continue;
     visit(date, startMs, endMs);
