@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomInt } from 'node:crypto';
 import { deliverZoomWebhook, meetingEventPayload, type WebhookOptions, type WebhookResult } from './zoom-webhook.js';
@@ -6,7 +6,7 @@ import { deliverZoomWebhook, meetingEventPayload, type WebhookOptions, type Webh
 export { signZoomWebhook, meetingEventPayload, type WebhookOptions, type WebhookResult } from './zoom-webhook.js';
 
 /** The endpoints of the Zoom API the product uses. */
-export type ZoomRoute = 'token' | 'createMeeting' | 'getMeeting' | 'endMeeting';
+export type ZoomRoute = 'token' | 'createMeeting' | 'listMeetings' | 'getMeeting' | 'endMeeting';
 
 /** One scripted answer, used instead of the real behaviour for one call. */
 export interface ScriptedResponse {
@@ -16,6 +16,8 @@ export interface ScriptedResponse {
   body?: unknown;
   /** Never answer (the client's timeout must fire). */
   hang?: boolean;
+  /** Do the work, then never answer: the answer is lost on its way back. */
+  lose?: boolean;
 }
 
 export interface FakeMeeting {
@@ -23,6 +25,7 @@ export interface FakeMeeting {
   uuid: string;
   hostId: string;
   topic: string;
+  agenda: string;
   startTime: string;
   duration: number;
   timezone: string;
@@ -75,7 +78,7 @@ export async function startFakeZoom(options: FakeZoomOptions = {}): Promise<Fake
   const ttl = options.tokenTtlSeconds ?? 3600;
   const meetings = new Map<string, FakeMeeting>();
   const tokens: FakeZoom['tokens'] = new Map();
-  const calls: Record<ZoomRoute, number> = { token: 0, createMeeting: 0, getMeeting: 0, endMeeting: 0 };
+  const calls: Record<ZoomRoute, number> = { token: 0, createMeeting: 0, listMeetings: 0, getMeeting: 0, endMeeting: 0 };
   const scripts = new Map<ZoomRoute, ScriptedResponse[]>();
   let base = '';
 
@@ -132,6 +135,7 @@ export async function startFakeZoom(options: FakeZoomOptions = {}): Promise<Fake
           uuid: randomBytes(16).toString('base64'),
           hostId: decodeURIComponent(userId),
           topic: input.topic,
+          agenda: typeof input.agenda === 'string' ? input.agenda : '',
           startTime: input.start_time,
           duration: input.duration,
           timezone: typeof input.timezone === 'string' ? input.timezone : 'UTC',
@@ -143,6 +147,17 @@ export async function startFakeZoom(options: FakeZoomOptions = {}): Promise<Fake
         };
         meetings.set(id, meeting);
         send(res, 201, toZoomMeeting(meeting));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v2\/users\/([^/]+)\/meetings$/,
+      route: 'listMeetings',
+      handle(_req, res, [, userId]) {
+        // type=scheduled: the host's meetings that have not ended, without links or passwords.
+        const hosted = [...meetings.values()].filter((m) => m.hostId === decodeURIComponent(userId) && m.status !== 'ended');
+        const listed = hosted.map((m) => ({ id: Number(m.id), uuid: m.uuid, host_id: m.hostId, topic: m.topic, agenda: m.agenda, type: 2, start_time: m.startTime, duration: m.duration, timezone: m.timezone, join_url: m.joinUrl }));
+        send(res, 200, { page_size: 300, total_records: listed.length, next_page_token: '', meetings: listed });
       },
     },
     {
@@ -225,8 +240,10 @@ export async function startFakeZoom(options: FakeZoomOptions = {}): Promise<Fake
           calls[entry.route] += 1;
           const scripted = scripts.get(entry.route)?.shift();
           if (scripted?.hang) return; // the socket stays open and silent
-          if (scripted) return replyScripted(res, scripted);
+          if (scripted && !scripted.lose) return replyScripted(res, scripted);
           if (entry.route !== 'token' && !authorised(req)) return send(res, 401, ZOOM_ERRORS.unauthorized);
+          // Handled for real into a response that is never sent; the socket stays open and silent.
+          if (scripted?.lose) return entry.handle(req, new ServerResponse(req), [...match], Buffer.concat(chunks).toString('utf8'));
         }
         return entry.handle(req, res, [...match], Buffer.concat(chunks).toString('utf8'));
       }
@@ -276,6 +293,7 @@ function toZoomMeeting(meeting: FakeMeeting) {
     uuid: meeting.uuid,
     host_id: meeting.hostId,
     topic: meeting.topic,
+    agenda: meeting.agenda,
     type: 2,
     status: meeting.status,
     start_time: meeting.startTime,

@@ -167,20 +167,37 @@ describe('zoom client: retries', () => {
     expect(zoom.calls.createMeeting).toBe(1);
   });
 
-  it('500 then success', async () => {
+  it('500 then success: each failed create is first looked for at Zoom, then retried with backoff', async () => {
     zoom.script('createMeeting', [{ status: 500 }, { status: 503 }]);
     await provider().createMeeting(lesson(app));
     expect(waits).toEqual([250, 500]);
+    expect(zoom.calls.listMeetings).toBe(2);
     expect(zoom.meetings.size).toBe(1);
   });
 
-  it('a timeout then success', async () => {
+  it('a timeout with nothing created at Zoom: looked for, not found, created again', async () => {
     zoom.script('createMeeting', [{ hang: true }]);
     const started = Date.now();
     const meeting = await provider({ timeoutMs: 300 }).createMeeting(lesson(app));
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     expect(zoom.calls.createMeeting).toBe(2);
+    expect(zoom.meetings.size).toBe(1);
     expect(zoom.meetings.has(meeting.meetingId)).toBe(true);
+  });
+
+  it('a create whose answer is lost: the meeting Zoom made is adopted, never made twice', async () => {
+    // Another lesson's meeting on the same host is not taken by mistake.
+    const other = await provider().createMeeting({ ...lesson(app), lessonId: '11111111-2222-4333-8444-555555555555' });
+    zoom.script('createMeeting', [{ lose: true }]);
+    const meeting = await provider({ timeoutMs: 300 }).createMeeting(lesson(app));
+    expect(zoom.calls.createMeeting).toBe(2);
+    expect(zoom.meetings.size).toBe(2);
+    expect(meeting.meetingId).not.toBe(other.meetingId);
+    const stored = zoom.meetings.get(meeting.meetingId)!;
+    expect(stored.agenda).toBe(`Lesson ${lesson(app).lessonId}`);
+    // Read back in full: the host link and the password came with it.
+    expect(meeting).toMatchObject({ joinUrl: stored.joinUrl, password: stored.password });
+    expect(meeting.startUrl).toContain(`/s/${meeting.meetingId}`);
   });
 
   it('a Retry-After date already past means no wait; an unreadable one falls back to backoff', async () => {
@@ -189,7 +206,7 @@ describe('zoom client: retries', () => {
       { status: 503, retryAfter: 'soon' },
     ]);
     await provider().createMeeting(lesson(app));
-    expect(waits).toEqual([0, 500]);
+    expect(waits).toEqual([0, 250]);
     expect(zoom.meetings.size).toBe(1);
   });
 

@@ -41,6 +41,8 @@ export class ProviderError extends Error {
     message: string,
     readonly status: number | null,
     readonly retryAfterSeconds: number | null = null,
+    /** The call may have done its work although no answer came back (a timeout, a dropped connection, a 5xx). */
+    readonly ambiguous = false,
   ) {
     super(message);
     this.name = 'ProviderError';

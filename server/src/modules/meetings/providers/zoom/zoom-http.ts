@@ -26,6 +26,11 @@ export interface ZoomRequest {
   body?: unknown;
   /** What the call is, for logs (never a URL with secrets or a token). */
   what: string;
+  /**
+   * Not idempotent (creating a meeting): only a 429, which Zoom answers before doing anything, is
+   * retried here; a timeout, a lost connection or a 5xx may have done the work and is thrown as ambiguous.
+   */
+  unsafe?: boolean;
 }
 
 export interface ZoomResponse {
@@ -70,6 +75,10 @@ export async function zoomRequest(options: ZoomHttpOptions, request: ZoomRequest
     }
 
     const retryAfterSeconds = failure.retryAfterMs === null ? null : Math.ceil(failure.retryAfterMs / 1000);
+    if (request.unsafe && failure.status !== 429) {
+      logger.warn({ call: request.what, status: failure.status, reason: failure.reason }, 'zoom call may or may not have taken effect');
+      throw new ProviderError(`Zoom ${request.what}: ${failure.reason}`, failure.status, retryAfterSeconds, true);
+    }
     if (failure.retryAfterMs !== null && failure.retryAfterMs > options.maxRetryAfterMs) {
       logger.warn({ call: request.what, status: failure.status, retryAfterSeconds }, 'zoom asks to wait too long; giving up');
       throw new ProviderError(`Zoom ${request.what}: ${failure.reason}, retry after ${retryAfterSeconds} s`, failure.status, retryAfterSeconds);

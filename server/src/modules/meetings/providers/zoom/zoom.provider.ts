@@ -9,7 +9,7 @@ import {
   type ProviderMeeting,
   type ZoomCredentials,
 } from '../../provider.js';
-import { zoomErrorCode, zoomErrorMessage, zoomRequest, type ZoomHttpOptions, type ZoomResponse } from './zoom-http.js';
+import { backoffMs, zoomErrorCode, zoomErrorMessage, zoomRequest, type ZoomHttpOptions, type ZoomResponse } from './zoom-http.js';
 import { ZoomTokens } from './zoom-tokens.js';
 
 export interface ZoomProviderOptions {
@@ -50,7 +50,7 @@ export function createZoomProvider(options: ZoomProviderOptions): MeetingProvide
   const apiBase = options.apiUrl.replace(/\/+$/, '');
 
   /** An API call with a bearer token; a 401 means the token died early: one fresh token, one retry. */
-  async function api(account: ProviderAccount, request: { method: 'GET' | 'POST' | 'PUT'; path: string; body?: unknown; what: string }): Promise<ZoomResponse> {
+  async function api(account: ProviderAccount, request: { method: 'GET' | 'POST' | 'PUT'; path: string; body?: unknown; what: string; unsafe?: boolean }): Promise<ZoomResponse> {
     const credentials = credentialsOf(account);
     for (let attempt = 0; ; attempt += 1) {
       const token = await tokens.get(credentials);
@@ -60,11 +60,23 @@ export function createZoomProvider(options: ZoomProviderOptions): MeetingProvide
         headers: { authorization: `Bearer ${token}` },
         body: request.body,
         what: request.what,
+        unsafe: request.unsafe,
       });
       if (response.status !== 401 || attempt > 0) return response;
       logger.info({ call: request.what, accountId: account.id }, 'zoom rejected the access token; refreshing once');
       tokens.invalidate(credentials, token);
     }
+  }
+
+  /** The host's scheduled meeting carrying `agenda`, read in full (links and password), if there is one. */
+  async function findLessonMeeting(account: ProviderAccount, userId: string, agenda: string): Promise<ProviderMeeting | null> {
+    const list = await api(account, { method: 'GET', path: `/users/${encodeURIComponent(userId)}/meetings?type=scheduled&page_size=300`, what: 'list meetings' });
+    if (list.status !== 200) fail('list meetings', list);
+    const found = ((list.body as { meetings?: Array<{ id?: unknown; agenda?: unknown }> } | null)?.meetings ?? []).find((m) => m.agenda === agenda);
+    if (found?.id === undefined) return null;
+    const full = await api(account, { method: 'GET', path: `/meetings/${encodeURIComponent(String(found.id))}`, what: 'get meeting' });
+    if (full.status !== 200) fail('get meeting', full);
+    return toMeeting(full.body);
   }
 
   function fail(what: string, response: ZoomResponse): never {
@@ -76,33 +88,32 @@ export function createZoomProvider(options: ZoomProviderOptions): MeetingProvide
 
     async createMeeting(input: CreateMeetingInput): Promise<ProviderMeeting> {
       const credentials = credentialsOf(input.account);
-      const response = await api(input.account, {
-        method: 'POST',
-        path: `/users/${encodeURIComponent(credentials.userId)}/meetings`,
-        what: 'create meeting',
-        body: {
-          type: 2,
-          topic: input.topic.slice(0, 200),
-          start_time: input.startTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          duration: input.durationMinutes,
-          timezone: input.timezone,
-          password: meetingPassword(),
-          agenda: `Lesson ${input.lessonId}`,
-          settings: {
-            join_before_host: false,
-            waiting_room: false,
-            host_video: true,
-            participant_video: false,
-            mute_upon_entry: true,
-            approval_type: 2,
-            auto_recording: 'none',
-          },
-        },
-      });
-      if (response.status !== 201 && response.status !== 200) fail('create meeting', response);
-      const meeting = toMeeting(response.body);
-      logger.info({ accountId: input.account.id, lessonId: input.lessonId, meetingId: meeting.meetingId }, 'zoom meeting created');
-      return meeting;
+      // The lesson's mark on its meeting: how a meeting whose creation answer was lost is found again.
+      const agenda = `Lesson ${input.lessonId}`;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const response = await api(input.account, {
+            method: 'POST',
+            path: `/users/${encodeURIComponent(credentials.userId)}/meetings`,
+            what: 'create meeting',
+            unsafe: true,
+            body: meetingBody(input, agenda),
+          });
+          if (response.status !== 201 && response.status !== 200) fail('create meeting', response);
+          const meeting = toMeeting(response.body);
+          logger.info({ accountId: input.account.id, lessonId: input.lessonId, meetingId: meeting.meetingId }, 'zoom meeting created');
+          return meeting;
+        } catch (error) {
+          if (!(error instanceof ProviderError && error.ambiguous) || attempt >= http.maxRetries) throw error;
+          // Zoom may have created it although the answer was lost: adopt that meeting rather than make a second.
+          const adopted = await findLessonMeeting(input.account, credentials.userId, agenda);
+          if (adopted) {
+            logger.info({ accountId: input.account.id, lessonId: input.lessonId, meetingId: adopted.meetingId }, 'zoom meeting found after a lost answer');
+            return adopted;
+          }
+          await http.sleep(error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : backoffMs(http, attempt));
+        }
+      }
     },
 
     async refreshStartUrl(account: ProviderAccount, meetingId: string): Promise<string> {
@@ -127,6 +138,27 @@ export function createZoomProvider(options: ZoomProviderOptions): MeetingProvide
         return;
       }
       fail('end meeting', response);
+    },
+  };
+}
+
+function meetingBody(input: CreateMeetingInput, agenda: string) {
+  return {
+    type: 2,
+    topic: input.topic.slice(0, 200),
+    start_time: input.startTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    duration: input.durationMinutes,
+    timezone: input.timezone,
+    password: meetingPassword(),
+    agenda,
+    settings: {
+      join_before_host: false,
+      waiting_room: false,
+      host_video: true,
+      participant_video: false,
+      mute_upon_entry: true,
+      approval_type: 2,
+      auto_recording: 'none',
     },
   };
 }
