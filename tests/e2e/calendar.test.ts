@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { buildGroup } from '../factories/groups.js';
 import { buildLesson, buildRule } from '../factories/schedule.js';
-import { buildStudent, buildTeacher, type BuiltUser } from '../factories/users.js';
+import { buildAdmin, buildStudent, buildTeacher, type BuiltUser } from '../factories/users.js';
 import { forFactories, launchBrowser, newPage, screenshot, startE2eApp, type E2eApp } from './support.js';
 
 let app: E2eApp;
@@ -264,5 +264,31 @@ describe('the live calendar in two browsers', () => {
 
     await page.reload();
     await page.getByTestId('students').getByText('Иван Орлов').waitFor();
+  });
+
+  it("an admin watches the whole school's calendar; a teacher moving the week anchor swaps the weeks there live", async () => {
+    const f = forFactories(app);
+    const admin = await buildAdmin(f, { firstName: 'Ольга', lastName: 'Админ', locale: 'ru', timezone: ZONE });
+    const teacher = await buildTeacher(f, { firstName: 'Игорь', lastName: 'Лунин', locale: 'ru', timezone: ZONE, weekAnchorDate: monday.toISODate()! });
+    const { group } = await buildGroup(f, { teacher, name: 'Французский A1' });
+    const span = { startDate: day(-14).toISODate()!, endDate: day(60).toISODate()!, timezone: ZONE };
+    await buildRule(f, teacher, group.id, { ...span, title: 'Диктант по-французски', dayOfWeek: 1, weekType: 'UPPER', startTime: '08:00', endTime: '09:00' });
+    await buildRule(f, teacher, group.id, { ...span, title: 'Орфография', dayOfWeek: 2, weekType: 'LOWER', startTime: '08:00', endTime: '09:00' });
+
+    const { page } = await newPage(browser, app.url);
+    await page.setViewportSize({ width: 1280, height: 1500 });
+    await signIn(page, admin, /Я преподаватель/);
+    await page.getByRole('navigation').getByRole('link', { name: 'Расписание' }).click();
+    await eventBox(page, 'Диктант по-французски').filter({ hasText: 'Верх' }).waitFor();
+    expect(await eventBox(page, 'Орфография').count()).toBe(0);
+    await page.getByText('Уроки всех преподавателей').waitFor();
+    expect(await page.getByRole('button', { name: 'Новый урок' }).count()).toBe(0);
+    await screenshot(page, '26-calendar-admin-school');
+
+    // Anchored a week later, this week is a lower one: the admin's calendar follows without a reload.
+    await app.ctx.services.users.updateProfile(teacher.user.id, { weekAnchorDate: day(7).toISODate()! });
+    await eventBox(page, 'Орфография').filter({ hasText: 'Низ' }).waitFor({ timeout: 10_000 });
+    await eventBox(page, 'Диктант по-французски').waitFor({ state: 'detached' });
+    await screenshot(page, '27-calendar-admin-after-anchor');
   });
 });

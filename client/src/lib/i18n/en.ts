@@ -124,6 +124,7 @@ export const en: Record<MessageKey, string> = {
   'calendar.newLesson': 'New lesson',
   'calendar.close': 'Close',
   'calendar.readOnly': 'View only: your teacher manages the schedule.',
+  'calendar.readOnlyAdmin': "Every teacher's lessons, view only: teachers manage their schedules.",
   'calendar.zoneNote': 'Times shown in {zone}',
   'calendar.thisWeek': 'This week: {week}',
   'calendar.week.upper': 'upper',

@@ -122,6 +122,7 @@ export const ru = {
   'calendar.newLesson': 'Новый урок',
   'calendar.close': 'Закрыть',
   'calendar.readOnly': 'Только просмотр: расписание ведёт преподаватель.',
+  'calendar.readOnlyAdmin': 'Уроки всех преподавателей, только просмотр: расписание ведут преподаватели.',
   'calendar.zoneNote': 'Время показано в поясе {zone}',
   'calendar.thisWeek': 'Эта неделя: {week}',
   'calendar.week.upper': 'верхняя (числитель)',

@@ -27,6 +27,8 @@ export const navByRole: Record<Role, NavItem[]> = {
   admin: [
     { href: '/app', label: 'nav.dashboard', exact: true },
     { href: '/app/pool', label: 'nav.pool' },
+    // The whole school's lessons, read-only, live.
+    { href: '/app/calendar', label: 'nav.calendar' },
     { href: '/app/audit', label: 'nav.audit' },
     { href: '/app/users', label: 'nav.users' },
   ],
