@@ -1,8 +1,9 @@
 /**
  * `npm run bench:fanout [-- --clients 5000 --rounds 20]`: socket.io-client connections in a separate
- * process join admin or group rooms; a server node emits a stream of timestamped events through the
- * product's broadcaster; prints delivery latency and server memory per connection, for one node and
- * for two nodes sharing events through Redis.
+ * process join admin or group rooms; a server node emits timestamped events through the product's
+ * broadcaster, as bursts (every room at once) and as a stream (spread over each interval); prints
+ * delivery latency and server memory per connection for a bare WebSocket server (the machine's floor),
+ * one node, and two nodes sharing events through Redis.
  */
 import { parseArgs } from 'node:util';
 import { Child, createBenchDatabase, kb, mb, sleep, startBareNode, startNode, tokensFor } from './fanout/harness.js';
@@ -41,33 +42,42 @@ async function run(label: string, nodeCount: number, bare = false): Promise<void
     await sleep(1_000);
     const memory = await Promise.all(nodes.map((n) => n.child.ask<{ heapUsed: number; rss: number; sockets: number }>({ type: 'memory' }, 'memory')));
 
-    // Warm-up, then the measured stream, always emitted from the first node.
+    // Warm-up, then the measured rounds, always emitted from the first node.
+    const emit = (spreadMs: number) => nodes[0]!.child.ask<{ sendMs: number }>({ type: 'emit', groups: db.groups, adminEvents: 1, spreadMs }, 'emitted');
     for (let i = 0; i < 3; i++) {
-      await nodes[0]!.child.ask({ type: 'emit', groups: db.groups, adminEvents: 1 }, 'emitted');
+      await emit(0);
       await sleep(intervalMs);
     }
     await sleep(500);
-    await all({ type: 'reset' }, 'reset');
-    const sendMs: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      sendMs.push((await nodes[0]!.child.ask<{ sendMs: number }>({ type: 'emit', groups: db.groups, adminEvents: 1 }, 'emitted')).sendMs);
-      await sleep(intervalMs);
+
+    /** A burst sends a round's events at once; a stream spaces them evenly over the interval. */
+    async function measure(shape: 'burst' | 'stream'): Promise<void> {
+      await all({ type: 'reset' }, 'reset');
+      const sendMs: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        sendMs.push((await emit(shape === 'burst' ? 0 : intervalMs)).sendMs);
+        if (shape === 'burst') await sleep(intervalMs);
+      }
+      sendMs.sort((a, b) => a - b);
+      await sleep(2_000);
+      const reports = await all<{ received: number; latencies: number[]; cpuMicros: number }>({ type: 'report' }, 'report');
+      const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
+      const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+      const received = reports.reduce((n, r) => n + r.received, 0);
+      const expected = rounds * clients;
+      const clientCpu = reports.reduce((n, r) => n + r.cpuMicros, 0) / Math.max(1, received);
+      console.log(`  ${shape === 'burst' ? 'burst (every round at once)' : 'stream (events spread over each interval)'}`);
+      console.log(`    events delivered    ${received} / ${expected} (${((received / expected) * 100).toFixed(2)}%)`);
+      console.log(`    delivery latency    p50 ${at(0.5)} ms   p95 ${at(0.95)} ms   p99 ${at(0.99)} ms   max ${latencies.at(-1) ?? NaN} ms`);
+      console.log(`    client CPU/event    ${clientCpu.toFixed(1)} µs (the harness's own share of the 2 cores)`);
+      if (shape === 'burst') console.log(`    node 1 send/round   median ${sendMs[sendMs.length >> 1]!.toFixed(1)} ms   max ${sendMs.at(-1)!.toFixed(1)} ms`);
     }
-    sendMs.sort((a, b) => a - b);
-    await sleep(2_000);
-    const reports = await all<{ received: number; latencies: number[]; cpuMicros: number }>({ type: 'report' }, 'report');
-    const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-    const report = { received: reports.reduce((n, r) => n + r.received, 0), p50: at(0.5), p95: at(0.95), p99: at(0.99), max: latencies.at(-1) ?? NaN };
-    const expected = rounds * clients;
 
     console.log(`\n${label}`);
     console.log(`  connections open      ${connected.open} / ${clients} (failed ${connected.failedConnects}); connected in ${connectSeconds.toFixed(1)} s`);
-    console.log(`  events delivered      ${report.received} / ${expected} (${((report.received / expected) * 100).toFixed(2)}%)`);
-    console.log(`  delivery latency      p50 ${report.p50} ms   p95 ${report.p95} ms   p99 ${report.p99} ms   max ${report.max} ms`);
-    const clientCpu = reports.reduce((n, r) => n + r.cpuMicros, 0) / Math.max(1, report.received);
-    console.log(`  client CPU per event  ${clientCpu.toFixed(1)} µs (the harness's own share of the 2 cores)`);
-    console.log(`  node 1 send per round median ${sendMs[sendMs.length >> 1]!.toFixed(1)} ms   max ${sendMs.at(-1)!.toFixed(1)} ms`);
+    await measure('burst');
+    await sleep(intervalMs);
+    await measure('stream');
     memory.forEach((m, i) => {
       const perConnection = (m.heapUsed - nodes[i]!.heapUsed) / Math.max(1, m.sockets);
       const rssPer = (m.rss - nodes[i]!.rss) / Math.max(1, m.sockets);

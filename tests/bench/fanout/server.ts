@@ -7,8 +7,9 @@ import { createInfra } from '../../../server/src/infra/container.js';
 import { createLogger } from '../../../server/src/infra/logger.js';
 import { startServer } from '../../../server/src/server.js';
 import { rooms } from '@tp/shared';
+import { sendRound, type Sender } from './rounds.js';
 
-type Command = { type: 'emit'; groups: string[]; adminEvents: number } | { type: 'memory' } | { type: 'stats' } | { type: 'stop' };
+type Command = { type: 'emit'; groups: string[]; adminEvents: number; spreadMs?: number } | { type: 'memory' } | { type: 'stats' } | { type: 'stop' };
 
 const env = loadEnv({ ...process.env, LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
 const infra = await createInfra(env, { logger: createLogger('silent'), name: `bench-node-${env.PORT}` });
@@ -24,18 +25,15 @@ function memory() {
 
 process.on('message', async (command: Command) => {
   if (command.type === 'emit') {
-    const started = performance.now();
-    const at = new Date().toISOString();
-    const sends: Array<Promise<void>> = [];
+    const senders: Sender[] = [];
     for (let i = 0; i < command.adminEvents; i++) {
-      sends.push(infra.broadcaster.emit(rooms.adminPool, 'pool:snapshot', { accounts: [], stats: { total: 0, active: 0, available: 0, inUse: 0 }, at }));
+      senders.push((at) => infra.broadcaster.emit(rooms.adminPool, 'pool:snapshot', { accounts: [], stats: { total: 0, active: 0, available: 0, inUse: 0 }, at }));
     }
     for (const groupId of command.groups) {
-      sends.push(infra.broadcaster.emit(rooms.group(groupId), 'lesson:ended', { lessonId: groupId, groupId, teacherId: groupId, endedAt: at }));
+      senders.push((at) => infra.broadcaster.emit(rooms.group(groupId), 'lesson:ended', { lessonId: groupId, groupId, teacherId: groupId, endedAt: at }));
     }
     // How long this node spent handing the frames to its sockets (or to Redis), apart from the clients.
-    await Promise.all(sends);
-    send({ type: 'emitted', at, sendMs: performance.now() - started });
+    send({ type: 'emitted', sendMs: await sendRound(senders, command.spreadMs) });
   } else if (command.type === 'memory') {
     send({ type: 'memory', ...memory() });
   } else if (command.type === 'stats') {
