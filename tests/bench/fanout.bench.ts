@@ -50,14 +50,19 @@ async function run(label: string, nodeCount: number, bare = false): Promise<void
     }
     await sleep(500);
 
-    /** A burst sends a round's events at once; a stream spaces them evenly over the interval. */
-    async function measure(shape: 'burst' | 'stream'): Promise<void> {
+    /**
+     * A burst sends a round's events at once and rests `interval` ms after it; a stream spreads the
+     * same rounds evenly over the burst's measured period, so both run at the same event rate.
+     */
+    async function measure(shape: 'burst' | 'stream', periodMs: number): Promise<number> {
       await all({ type: 'reset' }, 'reset');
       const sendMs: number[] = [];
+      const began = performance.now();
       for (let i = 0; i < rounds; i++) {
-        sendMs.push((await emit(shape === 'burst' ? 0 : intervalMs)).sendMs);
+        sendMs.push((await emit(shape === 'burst' ? 0 : periodMs)).sendMs);
         if (shape === 'burst') await sleep(intervalMs);
       }
+      const period = (performance.now() - began) / rounds;
       sendMs.sort((a, b) => a - b);
       await sleep(2_000);
       const reports = await all<{ received: number; latencies: number[]; cpuMicros: number }>({ type: 'report' }, 'report');
@@ -66,18 +71,20 @@ async function run(label: string, nodeCount: number, bare = false): Promise<void
       const received = reports.reduce((n, r) => n + r.received, 0);
       const expected = rounds * clients;
       const clientCpu = reports.reduce((n, r) => n + r.cpuMicros, 0) / Math.max(1, received);
-      console.log(`  ${shape === 'burst' ? 'burst (every round at once)' : 'stream (events spread over each interval)'}`);
+      const rate = Math.round((clients / period) * 1000);
+      console.log(`  ${shape === 'burst' ? 'burst: every room at once' : 'stream: the same rounds spread evenly'}, a round every ${period.toFixed(0)} ms (${rate} deliveries/s)`);
       console.log(`    events delivered    ${received} / ${expected} (${((received / expected) * 100).toFixed(2)}%)`);
       console.log(`    delivery latency    p50 ${at(0.5)} ms   p95 ${at(0.95)} ms   p99 ${at(0.99)} ms   max ${latencies.at(-1) ?? NaN} ms`);
       console.log(`    client CPU/event    ${clientCpu.toFixed(1)} µs (the harness's own share of the 2 cores)`);
       if (shape === 'burst') console.log(`    node 1 send/round   median ${sendMs[sendMs.length >> 1]!.toFixed(1)} ms   max ${sendMs.at(-1)!.toFixed(1)} ms`);
+      return period;
     }
 
     console.log(`\n${label}`);
     console.log(`  connections open      ${connected.open} / ${clients} (failed ${connected.failedConnects}); connected in ${connectSeconds.toFixed(1)} s`);
-    await measure('burst');
+    const period = await measure('burst', 0);
     await sleep(intervalMs);
-    await measure('stream');
+    await measure('stream', period);
     memory.forEach((m, i) => {
       const perConnection = (m.heapUsed - nodes[i]!.heapUsed) / Math.max(1, m.sockets);
       const rssPer = (m.rss - nodes[i]!.rss) / Math.max(1, m.sockets);
