@@ -1,6 +1,6 @@
 import { LIMITS } from '@tp/shared';
 import { ApiError } from '../api/errors.js';
-import { t, type MessageKey } from './i18n.svelte.js';
+import { formatDateTime, t, type MessageKey } from './i18n.svelte.js';
 
 const byCode: Partial<Record<ApiError['code'], MessageKey>> = {
   'network/offline': 'error.network',
@@ -21,6 +21,10 @@ const byCode: Partial<Record<ApiError['code'], MessageKey>> = {
 export function errorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return t('error.generic');
   if (error.code === 'rate/limited') return t('error.rateLimited', { seconds: error.retryAfter ?? 60 });
+  // A clash names the lesson in the way, wherever it comes from (a lesson, a rule, a week anchor, an archived group).
+  if (error.code === 'schedule/conflict' && error.fields.conflictTitle && error.fields.conflictStartAt) {
+    return t('calendar.error.conflict', { title: error.fields.conflictTitle, time: formatDateTime(error.fields.conflictStartAt) });
+  }
   const key = byCode[error.code];
   if (key) return t(key);
   return error.message || t('error.generic');

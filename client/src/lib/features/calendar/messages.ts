@@ -5,11 +5,6 @@ import type { CapacityWarningDto } from '@tp/shared';
 
 /** A schedule refusal in words: a conflict names the lesson it clashes with. */
 export function scheduleError(error: unknown): string {
-  if (isApiError(error, 'schedule/conflict')) {
-    const title = error.fields.conflictTitle;
-    const at = error.fields.conflictStartAt;
-    return title && at ? t('calendar.error.conflict', { title, time: formatDateTime(at) }) : error.message;
-  }
   if (isApiError(error, 'lesson/invalid-duration')) return t('calendar.error.duration');
   if (isApiError(error, 'lesson/not-editable')) return t('calendar.error.notEditable');
   if (isApiError(error, 'group/archived')) return t('calendar.error.groupArchived');
