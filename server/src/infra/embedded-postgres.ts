@@ -37,7 +37,13 @@ export async function startEmbeddedPostgres(
     logger.info({ databaseDir }, 'creating the embedded PostgreSQL cluster (first start)');
     await pg.initialise();
   }
-  await pg.start();
+  // The package rejects without a reason when postgres exits at once; the usual cause is the port.
+  await pg.start().catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : 'postgres exited at start';
+    throw new Error(
+      `the embedded PostgreSQL did not start on port ${port} (${reason}). Another instance may be running (a second "npm start"?): stop it, or set EMBEDDED_PG_PORT, or DATABASE_URL for a server of your own`,
+    );
+  });
   if (fresh) await pg.createDatabase(DATABASE);
   logger.info({ port }, 'embedded PostgreSQL is up');
   return {
