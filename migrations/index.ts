@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000001_base } from './Migration20261121000001_base.js';
 import { Migration20261121000002_pool } from './Migration20261121000002_pool.js';
 import { Migration20261121000004_webhooks } from './Migration20261121000004_webhooks.js';
+import { Migration20261121000005_account_pause } from './Migration20261121000005_account_pause.js';
 
 /** Applied in order; a module adds its migration at the end. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000001_base', class: Migration20261121000001_base },
   { name: 'Migration20261121000002_pool', class: Migration20261121000002_pool },
   { name: 'Migration20261121000004_webhooks', class: Migration20261121000004_webhooks },
+  { name: 'Migration20261121000005_account_pause', class: Migration20261121000005_account_pause },
 ];

@@ -57,6 +57,8 @@ export const accountStateDto = z.object({
   active: z.boolean(),
   hasCredentials: z.boolean(),
   lastUsedAt: z.string().nullable(),
+  /** The provider refuses the account until then (e.g. Zoom's daily limit); no lesson gets it meanwhile. */
+  pausedUntil: z.string().nullable(),
   leases: z.array(
     z.object({
       leaseId: uuid,

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createTestApp } from '../../setup/app.js';
 import { ManualClock } from '../../../server/src/infra/clock.js';
 import { buildAdmin, buildTeacher } from '../../factories/users.js';
+import type { AccountStateDto, PoolStatsDto } from '@tp/shared';
 import { startFakeZoom } from '../../fakes/zoom.js';
 
 /** The whole lesson flow on pooled Zoom accounts, with the product's Zoom client talking to the fake Zoom. */
@@ -54,6 +55,38 @@ beforeEach(() => {
 });
 
 describe('lessons on Zoom accounts', () => {
+  it('an account Zoom refuses for the day is paused, the start goes on in another room, and the paused one serves again later', async () => {
+    const first = await zoomAccount();
+    const second = await zoomAccount();
+    await sql(`update meeting_accounts set active = true where id = ?`, [first.id]);
+    const admin = await buildAdmin(app);
+    zoom.script('createMeeting', [{ status: 429, retryAfter: '7200', body: { code: 429, message: 'You have reached the maximum daily rate limit for this API per user.' } }]);
+
+    const a = await lesson();
+    const started = await start(a.lessonId, a.token);
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(zoom.calls.createMeeting).toBe(2);
+    const refused = started.body.account.id === first.id ? second.id : first.id;
+
+    // The admin sees the refused room paused until Zoom's stated time, and not counted as available.
+    const list = (await request(app.url).get('/api/pool/accounts').set(bearer(admin.token))).body as AccountStateDto[];
+    expect(list.find((x) => x.id === refused)?.pausedUntil).toBe(new Date(clock.now().getTime() + 7_200_000).toISOString());
+    const stats = (await request(app.url).get('/api/pool/stats').set(bearer(admin.token))).body as PoolStatsDto;
+    expect(stats).toMatchObject({ active: 2, inUse: 1, available: 0 });
+
+    // Meanwhile another teacher finds no free room, and Zoom is not asked with the refused one.
+    const b = await lesson();
+    expect((await start(b.lessonId, b.token)).status).toBe(429);
+    expect(zoom.calls.createMeeting).toBe(2);
+
+    // Once the wait is over the paused room serves again.
+    clock.advance(7_200_000 + 1_000);
+    const { token: fresh } = await app.infra.tokens.sign(b.userId, 'teacher');
+    const later = await start(b.lessonId, fresh);
+    expect(later.status, JSON.stringify(later.body)).toBe(200);
+    expect(later.body.account.id).toBe(refused);
+  });
+
   it('start creates the Zoom meeting as the account’s host and returns its links', async () => {
     const account = await zoomAccount();
     const { lessonId, token } = await lesson();

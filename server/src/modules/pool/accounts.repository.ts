@@ -13,6 +13,7 @@ export interface AccountRow {
   active: boolean;
   hasCredentials: boolean;
   lastUsedAt: Date | null;
+  pausedUntil: Date | null;
 }
 
 export interface LiveLeaseRow {
@@ -63,12 +64,12 @@ export interface NewAccount {
   createdAt: Date;
 }
 
-export type AccountPatch = Partial<Pick<NewAccount, 'label' | 'email' | 'providerUserId' | 'capacity' | 'credentialsSealed'>> & { active?: boolean };
+export type AccountPatch = Partial<Pick<NewAccount, 'label' | 'email' | 'providerUserId' | 'capacity' | 'credentialsSealed'>> & { active?: boolean; pausedUntil?: Date | null };
 
 type Row = Record<string, unknown>;
 const date = (value: unknown) => (value == null ? null : value instanceof Date ? value : new Date(String(value)));
 const ACCOUNT_COLUMNS = `a.id, a.provider, a.label, a.email, a.provider_user_id, a.capacity, a.active,
-  a.credentials_sealed is not null as has_credentials, a.last_used_at`;
+  a.credentials_sealed is not null as has_credentials, a.last_used_at, a.paused_until`;
 
 /** Meeting accounts for the admin side: CRUD, live state, stats, lease history. */
 export class AccountsRepository {
@@ -119,16 +120,18 @@ export class AccountsRepository {
 
   /**
    * total = accounts; active = active accounts; inUse = active leases (slots in use, on any account,
-   * including a deactivated one finishing its lesson); available = free slots on active accounts.
+   * including a deactivated one finishing its lesson); available = free slots on active accounts
+   * that are not paused at `now`.
    */
-  async stats(): Promise<PoolStats> {
+  async stats(now: Date): Promise<PoolStats> {
     const rows = await this.run(
       `select count(*) as total, count(*) filter (where active) as active,
-              coalesce(sum(greatest(capacity - used, 0)) filter (where active), 0) as available,
+              coalesce(sum(greatest(capacity - used, 0)) filter (where active and (paused_until is null or paused_until <= ?::timestamptz)), 0) as available,
               coalesce(sum(used), 0) as in_use
-         from (select a.active, a.capacity,
+         from (select a.active, a.capacity, a.paused_until,
                       (select count(*) from meeting_leases ml where ml.account_id = a.id and ml.released_at is null) as used
                  from meeting_accounts a) x`,
+      [now],
     );
     const row = rows[0] ?? {};
     return { total: Number(row.total ?? 0), active: Number(row.active ?? 0), available: Number(row.available ?? 0), inUse: Number(row.in_use ?? 0) };
@@ -158,6 +161,7 @@ export class AccountsRepository {
       capacity: patch.capacity,
       credentials_sealed: patch.credentialsSealed,
       active: patch.active,
+      paused_until: patch.pausedUntil,
     };
     const set = Object.entries(columns).filter(([, value]) => value !== undefined);
     if (!set.length) return (await this.run(`select 1 from meeting_accounts where id = ?`, [id])).length > 0;
@@ -226,5 +230,6 @@ function toAccount(row: Row): AccountRow {
     active: Boolean(row.active),
     hasCredentials: Boolean(row.has_credentials),
     lastUsedAt: date(row.last_used_at),
+    pausedUntil: date(row.paused_until),
   };
 }

@@ -88,7 +88,7 @@ export class PoolAdminService {
   }
 
   async stats(): Promise<PoolStatsDto> {
-    return presentStats(await this.core.accounts.stats());
+    return presentStats(await this.core.accounts.stats(this.core.infra.clock.now()));
   }
 
   async leases(filter: { active?: boolean; limit: number; offset: number }): Promise<{ items: LeaseDto[]; total: number }> {

@@ -65,7 +65,15 @@ export class StartFlow {
       const outcome = await this.reserver.submit({ lessonId, teacherId: actor.userId });
       if (outcome.kind === 'exhausted') throw await this.exhausted(actor, lessonId);
       if (outcome.kind === 'reserved') {
-        const result = await this.provision(actor, outcome.lesson, outcome.reservation);
+        let result: StartResult;
+        try {
+          result = await this.provision(actor, outcome.lesson, outcome.reservation);
+        } catch (error) {
+          // The provider refuses that account for a while: it is paused now, so another one is tried.
+          if (!(error instanceof AccountPaused)) throw error;
+          if (attempt >= 3) throw new AppError('provider/unavailable', 'The video service refuses the free rooms for now; try again later');
+          continue;
+        }
         if (key) await this.idempotency.set(key, result);
         return result;
       }
@@ -97,11 +105,20 @@ export class StartFlow {
         timezone: 'UTC',
       });
     } catch (error) {
+      // Paused before the slot is given back, so no other start can take the refused account meanwhile.
+      const pausedUntil = refusedUntil(error, infra.clock.now());
+      if (pausedUntil) await this.core.accounts.update(reservation.accountId, { pausedUntil });
       await repo.releaseLease(reservation.leaseId, 'failure', infra.clock.now());
       events.accountChanged(reservation.accountId);
-      const detail = { provider: reservation.provider, error: error instanceof Error ? error.message : String(error), status: error instanceof ProviderError ? error.status : null };
-      infra.logger.warn({ ...detail, lessonId: lesson.id }, 'meeting creation failed; lease released');
+      const detail = {
+        provider: reservation.provider,
+        error: error instanceof Error ? error.message : String(error),
+        status: error instanceof ProviderError ? error.status : null,
+        ...(pausedUntil ? { pausedUntil: pausedUntil.toISOString() } : {}),
+      };
+      infra.logger.warn({ ...detail, lessonId: lesson.id }, pausedUntil ? 'the provider refuses the account for a while; paused' : 'meeting creation failed; lease released');
       await audit.record({ actor, action: 'lesson.start', lessonId: lesson.id, accountId: reservation.accountId, outcome: 'error', detail });
+      if (pausedUntil) throw new AccountPaused();
       throw new AppError('provider/unavailable', 'The video service did not answer; try again in a minute');
     }
 
@@ -212,3 +229,17 @@ function assertStartable(lesson: PoolLesson, now: Date): void {
   }
   if (now.getTime() >= lesson.endAt.getTime()) throw new AppError('lesson/not-startable', 'The lesson is over');
 }
+
+/** A refusal that names a wait this long or longer (Zoom's daily limit per host) pauses the account. */
+const PAUSE_MIN_SECONDS = 60;
+const PAUSE_MAX_MS = 24 * 60 * 60_000;
+
+/** Until when the provider refuses the account, if the failure says so. */
+export function refusedUntil(error: unknown, now: Date): Date | null {
+  if (!(error instanceof ProviderError) || error.status !== 429 || error.retryAfterSeconds === null) return null;
+  if (error.retryAfterSeconds < PAUSE_MIN_SECONDS) return null;
+  return new Date(now.getTime() + Math.min(error.retryAfterSeconds * 1000, PAUSE_MAX_MS));
+}
+
+/** Thrown by provision when the reserved account turned out to be refused: the start tries another. */
+class AccountPaused extends Error {}

@@ -5,7 +5,7 @@ import type { ProviderName, ReleaseReason } from '@tp/shared';
 /** A pooled video-provider account that hosts up to `capacity` meetings at once. */
 @Entity({ tableName: 'meeting_accounts' })
 export class MeetingAccount {
-  [OptionalProps]?: 'id' | 'providerUserId' | 'credentialsSealed' | 'capacity' | 'active' | 'lastUsedAt' | 'createdAt';
+  [OptionalProps]?: 'id' | 'providerUserId' | 'credentialsSealed' | 'capacity' | 'active' | 'lastUsedAt' | 'pausedUntil' | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -34,6 +34,10 @@ export class MeetingAccount {
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   lastUsedAt: Date | null = null;
+
+  /** The provider refuses this account until then (a daily limit): reservations pass it over. */
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  pausedUntil: Date | null = null;
 
   @Property({ type: 'Date', columnType: 'timestamptz' })
   createdAt: Date = new Date();

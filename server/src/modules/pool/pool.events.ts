@@ -112,7 +112,7 @@ export class PoolEvents {
   }
 
   async snapshot(): Promise<PoolSnapshotPayload> {
-    const [states, stats] = await Promise.all([this.accounts.states(), this.accounts.stats()]);
+    const [states, stats] = await Promise.all([this.accounts.states(), this.accounts.stats(this.infra.clock.now())]);
     return { accounts: states.map(presentAccount), stats: presentStats(stats), at: this.infra.clock.now().toISOString() };
   }
 
@@ -143,7 +143,7 @@ export class PoolEvents {
     this.dirty.clear();
     try {
       // Read after clearing: a change landing during the read marks its account dirty again.
-      const [states, stats] = await Promise.all([this.accounts.states(ids), this.accounts.stats()]);
+      const [states, stats] = await Promise.all([this.accounts.states(ids), this.accounts.stats(this.infra.clock.now())]);
       await this.infra.broadcaster.emitLocal(rooms.adminPool, 'pool:changed', { accounts: states.map(presentAccount), stats: presentStats(stats) });
     } catch (error) {
       this.infra.logger.warn({ err: String(error) }, 'pool:changed not sent');

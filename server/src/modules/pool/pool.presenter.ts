@@ -12,6 +12,7 @@ export function presentAccount(state: AccountState): AccountStateDto {
     active: state.active,
     hasCredentials: state.hasCredentials,
     lastUsedAt: state.lastUsedAt?.toISOString() ?? null,
+    pausedUntil: state.pausedUntil?.toISOString() ?? null,
     leases: state.leases.map((lease) => ({
       leaseId: lease.leaseId,
       lessonId: lease.lessonId,

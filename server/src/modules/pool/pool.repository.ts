@@ -149,7 +149,7 @@ export class PoolRepository {
     const leaseIds = requests.map(() => randomUUID());
     const rows = await this.run(
       RESERVE_BATCH_SQL,
-      [uuidArray(requests.map((r) => r.lessonId)), uuidArray(requests.map((r) => r.teacherId)), uuidArray(leaseIds), leadMinutes, now, now, now, now],
+      [uuidArray(requests.map((r) => r.lessonId)), uuidArray(requests.map((r) => r.teacherId)), uuidArray(leaseIds), leadMinutes, now, now, now, now, now],
     );
     return rows.map(toReserveOutcome);
   }

@@ -5,7 +5,7 @@ const date = (value: unknown) => (value == null ? null : value instanceof Date ?
 
 /**
  * One statement, one transaction, for a whole batch of starts. Bindings: lesson ids, teacher ids and
- * new lease ids (uuid[] literals), the start lead in minutes, now ×4.
+ * new lease ids (uuid[] literals), the start lead in minutes, now ×5.
  */
 export const RESERVE_BATCH_SQL = `with input as (
          select * from unnest(?::uuid[], ?::uuid[], ?::uuid[]) with ordinality as r(lesson_id, teacher_id, lease_id, ord)
@@ -27,7 +27,8 @@ export const RESERVE_BATCH_SQL = `with input as (
            ) l
        ), cand as (
          select a.id, a.capacity, a.last_used_at from meeting_accounts a
-          where a.active and (select count(*) from meeting_leases l where l.account_id = a.id and l.released_at is null) < a.capacity
+          where a.active and (a.paused_until is null or a.paused_until <= ?::timestamptz)
+            and (select count(*) from meeting_leases l where l.account_id = a.id and l.released_at is null) < a.capacity
           for update of a skip locked
        ), free as materialized (
          select c.id as account_id, c.capacity, c.last_used_at, s.slot, row_number() over (partition by c.id order by s.slot) as k
