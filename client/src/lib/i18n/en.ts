@@ -301,7 +301,7 @@ export const en: Record<MessageKey, string> = {
   'pool.never': 'never',
   'pool.since': 'since {time}',
   'pool.readyForLesson': 'Ready for a lesson',
-  'pool.pausedUntil': 'The provider refuses new meetings for now (daily limit). Lessons get other rooms until {time}.',
+  'pool.pausedUntil': 'The provider refuses new meetings for now (daily limit). Until {time} lessons go to other rooms.',
   'pool.edit': 'Edit',
   'pool.deactivate': 'Deactivate',
   'pool.activate': 'Activate',
