@@ -27,6 +27,8 @@ export const updateAccountBody = z.strictObject({
   capacity: z.number().int().min(1).max(10).optional(),
   active: z.boolean().optional(),
   credentials: accountCredentials.optional(),
+  /** Lifts a provider pause now (the plan was upgraded, the limit was lifted); new credentials lift it too. */
+  resume: z.literal(true).optional(),
 });
 export const leasesQuery = z.strictObject({
   active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),

@@ -87,6 +87,27 @@ describe('lessons on Zoom accounts', () => {
     expect(later.body.account.id).toBe(refused);
   });
 
+  it('an admin lifts a pause at once (say, after upgrading the plan)', async () => {
+    const account = await zoomAccount();
+    const admin = await buildAdmin(app);
+    zoom.script('createMeeting', [{ status: 429, retryAfter: '3600' }]);
+    const a = await lesson();
+    // The only room is refused: paused, and the teacher hears that no room is free.
+    const refused = await start(a.lessonId, a.token);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('pool/exhausted');
+    const paused = (await request(app.url).get('/api/pool/accounts').set(bearer(admin.token))).body as AccountStateDto[];
+    expect(paused.find((x) => x.id === account.id)?.pausedUntil).not.toBeNull();
+
+    const resumed = await request(app.url).patch(`/api/pool/accounts/${account.id}`).set(bearer(admin.token)).send({ resume: true });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.pausedUntil).toBeNull();
+    const again = await start(a.lessonId, a.token);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body.account.id).toBe(account.id);
+    expect((await request(app.url).patch(`/api/pool/accounts/${account.id}`).set(bearer(admin.token)).send({ resume: false })).status).toBe(400);
+  });
+
   it('start creates the Zoom meeting as the account’s host and returns its links', async () => {
     const account = await zoomAccount();
     const { lessonId, token } = await lesson();

@@ -279,6 +279,8 @@ export const en: Record<MessageKey, string> = {
   'pool.state.inUse': 'In use',
   'pool.state.inactive': 'Deactivated',
   'pool.state.paused': 'Paused',
+  'pool.resume': 'Resume now',
+  'pool.resumed': '“{label}” is lent to lessons again.',
   'pool.field.provider': 'Provider',
   'pool.field.label': 'Label',
   'pool.field.email': 'Account email',

@@ -277,6 +277,8 @@ export const ru = {
   'pool.state.inUse': 'Занят',
   'pool.state.inactive': 'Отключён',
   'pool.state.paused': 'На паузе',
+  'pool.resume': 'Снять паузу',
+  'pool.resumed': '«{label}» снова выдаётся на уроки.',
   'pool.field.provider': 'Провайдер',
   'pool.field.label': 'Название',
   'pool.field.email': 'Почта аккаунта',

@@ -13,7 +13,7 @@ export interface AccountInput {
   credentials?: { accountId: string; clientId: string; clientSecret: string; userId: string };
 }
 
-export type AccountUpdate = Partial<Omit<AccountInput, 'provider'>> & { active?: boolean };
+export type AccountUpdate = Partial<Omit<AccountInput, 'provider'>> & { active?: boolean; resume?: true };
 
 /** The admin's side of the pool: accounts, stats, lease history, manual release. Credentials are write-only. */
 export class PoolAdminService {
@@ -56,6 +56,8 @@ export class PoolAdminService {
       active: input.active,
       credentialsSealed: input.credentials ? infra.secretBox.seal(JSON.stringify(input.credentials)) : undefined,
       providerUserId: input.credentials?.userId,
+      // Another Zoom app or user is not under the old one's limit.
+      pausedUntil: input.resume || input.credentials ? null : undefined,
     };
     let found: boolean;
     try {

@@ -16,7 +16,7 @@ export interface NewAccount {
   credentials?: Credentials;
 }
 
-export type AccountPatch = Partial<Pick<NewAccount, 'label' | 'email' | 'capacity' | 'credentials'>> & { active?: boolean };
+export type AccountPatch = Partial<Pick<NewAccount, 'label' | 'email' | 'capacity' | 'credentials'>> & { active?: boolean; resume?: true };
 
 const path = (id: string, tail = '') => `/api/pool/accounts/${encodeURIComponent(id)}${tail}`;
 
