@@ -79,8 +79,13 @@ describe('lessons on Zoom accounts', () => {
     expect((await start(b.lessonId, b.token)).status).toBe(429);
     expect(zoom.calls.createMeeting).toBe(2);
 
-    // Once the wait is over the paused room serves again.
+    // Once the wait is over the paused room serves again; the sweep clears the pause for the dashboards.
     clock.advance(7_200_000 + 1_000);
+    await app.ctx.services.pool.sweep();
+    const { token: adminToken } = await app.infra.tokens.sign(admin.user.id, 'admin');
+    expect(((await request(app.url).get('/api/pool/stats').set(bearer(adminToken))).body as PoolStatsDto).available).toBe(1);
+    const [cleared] = await sql<{ paused_until: Date | null }>(`select paused_until from meeting_accounts where id = ?`, [refused]);
+    expect(cleared?.paused_until).toBeNull();
     const { token: fresh } = await app.infra.tokens.sign(b.userId, 'teacher');
     const later = await start(b.lessonId, fresh);
     expect(later.status, JSON.stringify(later.body)).toBe(200);

@@ -172,6 +172,12 @@ export class AccountsRepository {
     return rows.length > 0;
   }
 
+  /** Clears the pauses over at `now`; answers the accounts that came back. */
+  async endPauses(now: Date): Promise<string[]> {
+    const rows = await this.run(`update meeting_accounts set paused_until = null where paused_until <= ? returning id`, [now]);
+    return rows.map((row) => String(row.id));
+  }
+
   /** Deletes an account that never served a lesson; otherwise deactivates it. Null = not found. */
   async remove(id: string): Promise<'deleted' | 'deactivated' | null> {
     const deleted = await this.run(

@@ -96,6 +96,8 @@ export class ReleaseFlow {
       events.lessonEnded(lesson, now);
       events.lessonChanged(lesson.id);
     }
+    // Pauses that ran out: cleared, so open dashboards count those rooms as available again.
+    for (const accountId of await this.core.accounts.endPauses(now)) events.accountChanged(accountId);
     if (released || repaired.length) infra.logger.info({ released, repaired: repaired.length }, 'pool sweep');
     return { released, repaired: repaired.length };
   }
