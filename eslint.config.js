@@ -26,6 +26,16 @@ export default tseslint.config(
     },
   },
   {
+    // The browser takes values from the zod-free module only; the schemas stay on the server.
+    files: ['client/src/**/*.ts', 'client/src/**/*.svelte'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@tp/shared', message: "Import values from '@tp/shared/constants'; from '@tp/shared' only types.", allowTypeImports: true }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },

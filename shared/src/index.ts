@@ -1,4 +1,4 @@
+export * from './constants.js';
 export * from './errors.js';
-export * from './limits.js';
 export * from './schemas/index.js';
 export * from './socket/events.js';

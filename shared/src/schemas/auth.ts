@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
+import { ROLES } from '../constants.js';
 import { email, isoDate, locale, timezone, uuid } from './common.js';
 
-export const ROLES = ['student', 'teacher', 'admin'] as const;
 export const role = z.enum(ROLES);
 export type Role = z.infer<typeof role>;
 export const selfServiceRole = z.enum(['student', 'teacher']);

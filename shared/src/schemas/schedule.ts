@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
+import { WEEK_TYPES } from '../constants.js';
 import { isoDate, isoInstant, timezone, uuid } from './common.js';
 
 export const LESSON_STATUSES = ['scheduled', 'live', 'completed', 'cancelled'] as const;
 export const lessonStatus = z.enum(LESSON_STATUSES);
 export type LessonStatus = z.infer<typeof lessonStatus>;
-export const WEEK_TYPES = ['ALL', 'UPPER', 'LOWER'] as const;
 export const weekType = z.enum(WEEK_TYPES);
 export type WeekType = z.infer<typeof weekType>;
 export const wallClock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm');

@@ -79,11 +79,3 @@ export interface SocketData {
   tokenExpiresAt: number;
 }
 
-export const rooms = {
-  user: (id: string) => `user:${id}`,
-  group: (id: string) => `group:${id}`,
-  teacher: (id: string) => `teacher:${id}`,
-  lesson: (id: string) => `lesson:${id}`,
-  role: (role: Role) => `role:${role}`,
-  adminPool: 'admin:pool',
-} as const;

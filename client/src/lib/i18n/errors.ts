@@ -1,4 +1,4 @@
-import { LIMITS } from '@tp/shared';
+import { LIMITS } from '@tp/shared/constants';
 import { ApiError } from '../api/errors.js';
 import { formatDateTime, t, type MessageKey } from './i18n.svelte.js';
 

@@ -1,4 +1,5 @@
-import { rooms, type CalendarChangedPayload, type CalendarEventDto, type GroupDto, type Role } from '@tp/shared';
+import { rooms } from '@tp/shared/constants';
+import type { CalendarChangedPayload, CalendarEventDto, GroupDto, Role } from '@tp/shared';
 import { http } from '$lib/api/http.js';
 import { onResync, onSocket, trackRoom } from '$lib/api/socket.js';
 import { scheduleApi, type LessonChanges, type LessonWrite, type RuleChanges, type RuleInput, type RuleWrite } from './api.js';

@@ -1,6 +1,7 @@
 import { untrack } from 'svelte';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import { LIMITS, type LessonLivePayload } from '@tp/shared';
+import { LIMITS } from '@tp/shared/constants';
+import type { LessonLivePayload } from '@tp/shared';
 import { isApiError } from '$lib/api/http.js';
 import { onResync, onSocket } from '$lib/api/socket.js';
 import { meetingsApi } from './meetings.api.js';

@@ -1,4 +1,4 @@
-import { LIMITS } from '@tp/shared';
+import { LIMITS } from '@tp/shared/constants';
 import { isApiError } from '$lib/api/http.js';
 import { errorMessage } from '$lib/i18n/errors.js';
 import { t } from '$lib/i18n/i18n.svelte.js';

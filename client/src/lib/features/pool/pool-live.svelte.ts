@@ -1,4 +1,5 @@
-import { LIMITS, rooms, type AccountStateDto, type PoolChangedPayload, type PoolSnapshotPayload, type PoolStatsDto } from '@tp/shared';
+import { LIMITS, rooms } from '@tp/shared/constants';
+import type { AccountStateDto, PoolChangedPayload, PoolSnapshotPayload, PoolStatsDto } from '@tp/shared';
 import { http } from '$lib/api/http.js';
 import { getSocket, onResync, onSocket, trackRoom } from '$lib/api/socket.js';
 
