@@ -171,6 +171,8 @@ export interface ForecastOverloadDto {
   scheduled: number;
   capacity: number;
   lessonIds: string[];
+  /** The lessons scheduled in the slot, so an admin knows whom to ask to move. */
+  lessons: Array<{ id: string; title: string; groupName: string; teacherName: string; startAt: string; endAt: string }>;
 }
 export interface ForecastDto {
   from: string;

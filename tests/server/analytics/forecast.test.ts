@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
+import type { ForecastDto } from '@tp/shared';
 import { createTestApp, type TestApp } from '../../setup/app.js';
 import { ManualClock } from '../../../server/src/infra/clock.js';
 import { buildAdmin, buildTeacher, type BuiltUser } from '../../factories/users.js';
@@ -31,7 +32,7 @@ describe('capacity forecast', () => {
   const forecast = async (days = 14) => {
     const res = await request(app.url).get(`/api/pool/forecast?days=${days}&timezone=UTC`).set('Authorization', `Bearer ${admin.token}`);
     expect(res.status).toBe(200);
-    return res.body as { capacity: number; days: Array<{ date: string; peak: number; overloaded: boolean }>; overloads: Array<{ startAt: string; endAt: string; scheduled: number; lessonIds: string[] }> };
+    return res.body as ForecastDto;
   };
 
   it('names the slot where one-off lessons and weekly occurrences exceed the pool', async () => {
@@ -47,6 +48,12 @@ describe('capacity forecast', () => {
     const slot = result.overloads.find((o) => o.startAt === '2026-09-08T10:30:00.000Z')!;
     expect(slot).toMatchObject({ endAt: '2026-09-08T11:00:00.000Z', scheduled: 3 });
     expect(slot.lessonIds).toContain(lesson.lesson.id);
+    // Each lesson in the slot is named with its group and teacher, in start order.
+    expect(slot.lessons).toHaveLength(3);
+    expect(slot.lessons[0]).toMatchObject({ id: lesson.lesson.id, title: 'Lesson', startAt: '2026-09-08T10:00:00.000Z', endAt: '2026-09-08T11:00:00.000Z' });
+    expect(slot.lessons[0]!.teacherName).toBe(`${teachers[0]!.user.firstName} ${teachers[0]!.user.lastName}`);
+    expect(slot.lessons.slice(1).map((l) => l.startAt)).toEqual(['2026-09-08T10:30:00.000Z', '2026-09-08T10:30:00.000Z']);
+    expect(new Set(slot.lessons.map((l) => l.groupName)).size).toBe(3);
     // The weekly rules alone (two at once) fit on the following Tuesday.
     expect(result.days.find((d) => d.date === '2026-09-15')).toMatchObject({ peak: 2, overloaded: false });
     expect(result.days).toHaveLength(14);

@@ -371,6 +371,7 @@ export const en: Record<MessageKey, string> = {
   'audit.action.account.delete': 'Deleted an account',
   'forecast.title': 'Two-week load forecast',
   'forecast.subtitle': 'Lessons running at once at each day’s peak, against the rooms in the pool',
+  'forecast.lessons': 'Lessons in this slot',
   'forecast.refresh': 'Refresh',
   'forecast.dayTitle': 'Peak: {peak} at once, rooms: {capacity}',
   'forecast.legend': 'Dashed line: pool capacity ({capacity}); red: days when rooms run out.',

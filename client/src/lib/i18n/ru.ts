@@ -369,6 +369,7 @@ export const ru = {
   'audit.action.account.delete': 'Удалил аккаунт',
   'forecast.title': 'Прогноз загрузки на 2 недели',
   'forecast.subtitle': 'Сколько уроков идёт одновременно в пиковый час дня — против числа комнат в пуле',
+  'forecast.lessons': 'Уроки в этом интервале',
   'forecast.refresh': 'Обновить',
   'forecast.dayTitle': 'Пик: {peak} одновременно, комнат: {capacity}',
   'forecast.legend': 'Пунктир — ёмкость пула ({capacity}); красным — дни, когда комнат не хватит.',

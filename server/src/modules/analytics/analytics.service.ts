@@ -69,16 +69,28 @@ export class AnalyticsService {
     const overloads: ForecastOverloadDto[] = [];
     for (const segment of segments) {
       if (segment.count <= capacity) continue;
-      const lessonIds = segment.members.map((m) => intervals[m]!.lessonId);
+      const members = segment.members.map((m) => intervals[m]!);
       const last = overloads[overloads.length - 1];
       if (last && Date.parse(last.endAt) === segment.start) {
         last.endAt = new Date(segment.end).toISOString();
         last.scheduled = Math.max(last.scheduled, segment.count);
-        last.lessonIds = [...new Set([...last.lessonIds, ...lessonIds])];
+        for (const member of members) {
+          if (last.lessonIds.includes(member.lessonId)) continue;
+          last.lessonIds.push(member.lessonId);
+          last.lessons.push(overloadLesson(member));
+        }
       } else {
-        overloads.push({ startAt: new Date(segment.start).toISOString(), endAt: new Date(segment.end).toISOString(), scheduled: segment.count, capacity, lessonIds });
+        overloads.push({
+          startAt: new Date(segment.start).toISOString(),
+          endAt: new Date(segment.end).toISOString(),
+          scheduled: segment.count,
+          capacity,
+          lessonIds: members.map((m) => m.lessonId),
+          lessons: members.map(overloadLesson),
+        });
       }
     }
+    for (const overload of overloads) overload.lessons.sort((a, b) => a.startAt.localeCompare(b.startAt));
     return { from: start.toUTC().toISO()!, to: end.toUTC().toISO()!, timezone, capacity, days: dayRows, overloads };
   }
 
@@ -90,10 +102,17 @@ export class AnalyticsService {
     return { startAt: startAt.toISOString(), endAt: endAt.toISOString(), scheduled: peak, capacity };
   }
 
-  private async intervals(from: Date, to: Date): Promise<Array<Interval & { lessonId: string }>> {
+  private async intervals(from: Date, to: Date): Promise<ScheduledInterval[]> {
     const scheduled = await this.schedule().scheduledIntervals(from, to);
-    return scheduled.map((s) => ({ start: s.startAt.getTime(), end: s.endAt.getTime(), lessonId: s.lessonId }));
+    return scheduled.map((s) => ({ ...s, start: s.startAt.getTime(), end: s.endAt.getTime() }));
   }
+}
+
+type ScheduledInterval = Interval & Awaited<ReturnType<ScheduleService['scheduledIntervals']>>[number];
+
+function overloadLesson(lesson: ScheduledInterval): ForecastOverloadDto['lessons'][number] {
+  const { lessonId: id, title, groupName, teacherName, startAt, endAt } = lesson;
+  return { id, title, groupName, teacherName, startAt: startAt.toISOString(), endAt: endAt.toISOString() };
 }
 
 function grid(): number[][] {

@@ -109,6 +109,17 @@ export interface RuleFields {
 }
 
 /** The only place that speaks SQL for lessons and recurring rules. */
+/** A lesson that holds time in the school's calendar, as the capacity forecast lists it. */
+export interface BusyLesson {
+  id: string;
+  teacherId: string;
+  startAt: Date;
+  endAt: Date;
+  title: string;
+  groupName: string;
+  teacherName: string;
+}
+
 export class ScheduleRepository {
   constructor(private readonly orm: Orm) {}
 
@@ -267,14 +278,23 @@ export class ScheduleRepository {
   }
 
   /** Every teacher's non-cancelled stored lessons overlapping [from, to) (capacity forecasts). */
-  async allBusyLessons(from: Date, to: Date): Promise<Array<{ id: string; teacherId: string; startAt: Date; endAt: Date }>> {
+  async allBusyLessons(from: Date, to: Date): Promise<BusyLesson[]> {
     const rows = await this.run(
       undefined,
-      `select id, teacher_id, start_at, end_at from lessons
-       where status <> 'cancelled' and start_at < ?::timestamptz and end_at > ?::timestamptz`,
+      `select l.id, l.teacher_id, l.start_at, l.end_at, l.title, g.name as group_name, u.first_name || ' ' || u.last_name as teacher_name
+         from lessons l join groups g on g.id = l.group_id join users u on u.id = l.teacher_id
+        where l.status <> 'cancelled' and l.start_at < ?::timestamptz and l.end_at > ?::timestamptz`,
       [to.toISOString(), from.toISOString()],
     );
-    return rows.map((row) => ({ id: row.id as string, teacherId: row.teacher_id as string, startAt: asDate(row.start_at), endAt: asDate(row.end_at) }));
+    return rows.map((row) => ({
+      id: row.id as string,
+      teacherId: row.teacher_id as string,
+      startAt: asDate(row.start_at),
+      endAt: asDate(row.end_at),
+      title: row.title as string,
+      groupName: row.group_name as string,
+      teacherName: row.teacher_name as string,
+    }));
   }
 
   /** Lesson rows for other modules. */

@@ -8,7 +8,7 @@ import { ConflictChecker, conflictError, isOverlapViolation } from './conflicts.
 import { expandRule, isOccurrenceDate, occurrenceAt, occurrenceId, parseOccurrenceId, type Occurrence } from './expand.js';
 import { lessonDto, lessonEvent, occurrenceEvent } from './schedule.presenter.js';
 import { ScheduleNotifier } from './schedule.notifier.js';
-import { ScheduleRepository } from './schedule.repository.js';
+import { ScheduleRepository, type BusyLesson } from './schedule.repository.js';
 import type { Actor, CalendarScope, LessonRow, RuleRow, StoredLesson } from './schedule.types.js';
 
 const DAY_MS = 86_400_000;
@@ -219,17 +219,18 @@ export class ScheduleService {
   }
 
   /** Everything scheduled in [from, to) across all teachers: stored lessons and rule occurrences. */
-  async scheduledIntervals(from: Date, to: Date): Promise<Array<{ startAt: Date; endAt: Date; lessonId: string; teacherId: string }>> {
+  async scheduledIntervals(from: Date, to: Date): Promise<Array<Omit<BusyLesson, 'id'> & { lessonId: string }>> {
     const { fromDate, toDate } = dateSpan(from, to);
     const [lessons, rules, taken] = await Promise.all([
       this.repo.allBusyLessons(from, to),
       this.repo.rulesInRange({ includeArchived: false }, fromDate, toDate),
       this.repo.materialisedKeys(null, fromDate, toDate),
     ]);
-    const out = lessons.map((l) => ({ startAt: l.startAt, endAt: l.endAt, lessonId: l.id, teacherId: l.teacherId }));
+    const out = lessons.map(({ id, ...lesson }) => ({ ...lesson, lessonId: id }));
     for (const rule of rules) {
       for (const o of expandRule(rule, from, to, rule.anchorDate, (date) => taken.has(`${rule.id}|${date}`))) {
-        out.push({ startAt: o.startAt, endAt: o.endAt, lessonId: occurrenceId(rule.id, o.date), teacherId: rule.teacherId });
+        const { title, groupName, teacherName, teacherId } = rule;
+        out.push({ startAt: o.startAt, endAt: o.endAt, lessonId: occurrenceId(rule.id, o.date), teacherId, title, groupName, teacherName });
       }
     }
     return out.sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
