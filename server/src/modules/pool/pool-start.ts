@@ -235,7 +235,7 @@ const PAUSE_MIN_SECONDS = 60;
 const PAUSE_MAX_MS = 24 * 60 * 60_000;
 
 /** Until when the provider refuses the account, if the failure says so. */
-export function refusedUntil(error: unknown, now: Date): Date | null {
+function refusedUntil(error: unknown, now: Date): Date | null {
   if (!(error instanceof ProviderError) || error.status !== 429 || error.retryAfterSeconds === null) return null;
   if (error.retryAfterSeconds < PAUSE_MIN_SECONDS) return null;
   return new Date(now.getTime() + Math.min(error.retryAfterSeconds * 1000, PAUSE_MAX_MS));

@@ -24,10 +24,10 @@ export type SessionRevoker = (userId: string) => Promise<void>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Accounts: lookup for every module, profile edits, admin management. */
 /** Runs `save` only if the user's schedule allows the new week anchor (else throws). */
 export type WeekAnchorGuard = (userId: string, anchorDate: string | null, save: () => Promise<User>) => Promise<User>;
 
+/** Accounts: lookup for every module, profile edits, admin management. */
 export class UsersService {
   private revokeSessions: SessionRevoker = async () => {};
 
