@@ -7,6 +7,22 @@ export { LIMITS } from './limits.js';
 export const ROLES = ['student', 'teacher', 'admin'] as const;
 export const WEEK_TYPES = ['ALL', 'UPPER', 'LOWER'] as const;
 
+export const HOMEWORK_STATUSES = ['draft', 'published', 'closed'] as const;
+export const HOMEWORK_GRADE_BY = ['best', 'last'] as const;
+export const HOMEWORK_RELEASE = ['immediately', 'after_due', 'manual'] as const;
+export const QUESTION_TYPES = [
+  'single_choice',
+  'multiple_response',
+  'true_false',
+  'short_answer',
+  'numeric',
+  'matching',
+  'ordering',
+  'cloze',
+  'free_text',
+] as const;
+export const ORDERING_GRADING = ['all_or_nothing', 'relative_to_correct_position', 'longest_ordered_subsequence'] as const;
+
 export const rooms = {
   user: (id: string) => `user:${id}`,
   group: (id: string) => `group:${id}`,

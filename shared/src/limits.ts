@@ -24,4 +24,25 @@ export const LIMITS = {
   resetTokenMinutes: 60,
   /** At most this many pool updates per second reach one socket. */
   poolUpdatesPerSecond: 10,
+  homework: {
+    questions: 100,
+    options: 30,
+    gaps: 30,
+    maxPoints: 1000,
+    maxAttempts: 10,
+    promptChars: 10_000,
+    instructionsChars: 20_000,
+    optionChars: 1_000,
+    feedbackChars: 2_000,
+    answerChars: 1_000,
+    freeTextChars: 20_000,
+    freeTextWords: 5_000,
+    giftChars: 90_000,
+    /** Days a missed homework stays in the backlog, where a late submission replaces its 0. */
+    backlogDays: 14,
+    /** Without a next lesson, the due time is this many days after publishing. */
+    defaultDueDays: 7,
+  },
+  /** An admin's reason for releasing a room by hand, characters. */
+  releaseReason: { min: 3, max: 500 },
 } as const;

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { text } from '../schemas/common.js';
 import type { ErrorCode } from '../errors.js';
 import type { Role } from '../schemas/auth.js';
 import type { CalendarEventDto } from '../schemas/schedule.js';
-import type { AccountStateDto, PoolStatsDto } from '../schemas/pool.js';
+import type { RecordingDto } from '../schemas/recordings.js';
+import type { AccountStateDto, DemoParticipantDto, PoolStatsDto } from '../schemas/pool.js';
+import type { AttemptDto, StudentHomeworkDto, SubmissionRowDto } from '../schemas/homework.js';
 
 /** Every room-scoped event carries the room and its sequence number so a client can spot gaps. */
 export interface EventMeta {
@@ -34,6 +37,52 @@ export interface LessonEndedPayload {
   teacherId: string;
   endedAt: string;
 }
+/** An admin released the lesson's room by hand: its teacher is told who did it and why. */
+export interface LessonReleasedPayload {
+  meta?: EventMeta;
+  lessonId: string;
+  lessonTitle: string;
+  groupName: string;
+  releasedBy: { id: string; name: string };
+  reason: string;
+  at: string;
+}
+/** Who is in a demo meeting now that someone opened its page (sent to the lesson's group and teacher). */
+export interface MeetingJoinedPayload {
+  meta?: EventMeta;
+  lessonId: string;
+  meetingId: string;
+  participants: DemoParticipantDto[];
+}
+/** Recordings of a lesson that just arrived from the provider (to its teacher, its group and admins). */
+export interface RecordingAddedPayload {
+  meta?: EventMeta;
+  lessonId: string;
+  groupId: string;
+  recordings: RecordingDto[];
+}
+/** A homework was published to a group (to the group's room); never carries a key. */
+export interface HomeworkPublishedPayload {
+  meta?: EventMeta;
+  homework: StudentHomeworkDto;
+}
+/**
+ * A student's row of a submissions table changed (to the teacher's room): `homework:submitted` when an
+ * attempt was submitted, `homework:attempt-updated` for starts, autosaves, grades, regrades, overrides
+ * and missed work. The row is complete, so the table updates without a refetch.
+ */
+export interface HomeworkSubmissionPayload {
+  meta?: EventMeta;
+  homeworkId: string;
+  row: SubmissionRowDto;
+}
+/** A student's attempt was graded or regraded (to that student only); results only when visible. */
+export interface HomeworkGradedPayload {
+  meta?: EventMeta;
+  homeworkId: string;
+  attempt: AttemptDto;
+  homework: StudentHomeworkDto;
+}
 /** The accounts that changed since the last update (latest state of each), sent at most 10 times a second. */
 export interface PoolChangedPayload {
   meta?: EventMeta;
@@ -55,12 +104,19 @@ export interface ServerToClientEvents {
   'calendar:changed': (payload: CalendarChangedPayload) => void;
   'lesson:live': (payload: LessonLivePayload) => void;
   'lesson:ended': (payload: LessonEndedPayload) => void;
+  'lesson:released': (payload: LessonReleasedPayload) => void;
+  'meeting:joined': (payload: MeetingJoinedPayload) => void;
+  'recording:added': (payload: RecordingAddedPayload) => void;
+  'homework:published': (payload: HomeworkPublishedPayload) => void;
+  'homework:submitted': (payload: HomeworkSubmissionPayload) => void;
+  'homework:attempt-updated': (payload: HomeworkSubmissionPayload) => void;
+  'homework:graded': (payload: HomeworkGradedPayload) => void;
   'pool:changed': (payload: PoolChangedPayload) => void;
   'pool:snapshot': (payload: PoolSnapshotPayload) => void;
 }
 
-export const sessionRefreshPayload = z.strictObject({ accessToken: z.string().min(10).max(4096) });
-export const roomSyncPayload = z.strictObject({ room: z.string().min(1).max(100) });
+export const sessionRefreshPayload = z.strictObject({ accessToken: text(4096, { min: 10, trim: false }) });
+export const roomSyncPayload = z.strictObject({ room: text(100, { trim: false }) });
 
 export interface ClientToServerEvents {
   /** Swap the connection's access token after a refresh, without reconnecting. */
