@@ -30,6 +30,8 @@ import { poolAdminRoutes } from './pool/pool-admin.routes.js';
 import { poolRooms, poolSocket } from './pool/pool.socket.js';
 import { AnalyticsService } from './analytics/analytics.service.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
+import { RecordingsService } from './recordings/recordings.service.js';
+import { recordingsRoutes } from './recordings/recordings.routes.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
@@ -44,6 +46,7 @@ export interface Services {
   pool: PoolService;
   poolAdmin: PoolAdminService;
   analytics: AnalyticsService;
+  recordings: RecordingsService;
 }
 
 export interface AppContext {
@@ -53,7 +56,7 @@ export interface AppContext {
 
 export function createServices(infra: Infra): Services {
   const mailer = createMailer(infra.env, infra.logger);
-  const users = new UsersService(new UsersRepository(infra.orm), infra.clock);
+  const users = new UsersService(new UsersRepository(infra.orm), infra.clock, infra.passwords);
   const authRepo = new AuthRepository(infra.orm);
   const sessions = new SessionsService(authRepo, users, infra);
   users.onSessionsInvalidated((userId) => sessions.endAll(userId));
@@ -70,11 +73,13 @@ export function createServices(infra: Infra): Services {
   const poolAdmin = new PoolAdminService(pool);
   const analytics = new AnalyticsService(infra, () => schedule);
   schedule.setCapacityCheck((startAt, endAt) => analytics.capacityWarning(startAt, endAt));
-  return { mailer, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics };
+  const recordings = new RecordingsService(infra, groups);
+  webhooks.onRecordingsStored((lessonId, recordingIds) => recordings.announce(lessonId, recordingIds));
+  return { mailer, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes];
 
 /** Socket handlers registered per connection. */
 export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket];

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  EPOCH_MS_RANGE,
   zoomMeetingPayload,
   zoomRecordingPayload,
   zoomUrlValidationPayload,
@@ -19,6 +20,8 @@ export interface MeetingLifecycle {
   markStartedByMeeting(provider: ProviderName, meetingId: string): Promise<unknown>;
   releaseByMeeting(provider: ProviderName, meetingId: string, reason: 'webhook'): Promise<unknown>;
 }
+
+export type RecordingsListener = (lessonId: string, recordingIds: string[]) => Promise<void>;
 
 export interface ZoomDelivery {
   /** The exact bytes received; absent when the body was not JSON. */
@@ -48,6 +51,13 @@ export class WebhooksService {
     private readonly lifecycle: () => MeetingLifecycle | undefined,
   ) {
     this.repository = new WebhooksRepository(infra.orm);
+  }
+
+  /** Told the lesson and provider recording ids once new recordings are stored (the live notice). */
+  private recordingsStored: RecordingsListener = async () => {};
+
+  onRecordingsStored(listener: RecordingsListener): void {
+    this.recordingsStored = listener;
   }
 
   async receiveZoom(delivery: ZoomDelivery): Promise<WebhookAnswer> {
@@ -157,7 +167,8 @@ export class WebhooksService {
         });
       });
     }
-    await this.repository.addRecordings(rows, this.infra.clock.now());
+    const added = await this.repository.addRecordings(rows, this.infra.clock.now());
+    if (added > 0) await this.recordingsStored(lessonId, rows.map((row) => row.recordingId));
     return rows.length > 0;
   }
 
@@ -182,8 +193,9 @@ function parseJson(rawBody: Buffer): unknown {
   }
 }
 
+/** Zoom's informational times: an unreadable or absurd one is dropped rather than failing the delivery. */
 function toDate(value: string | undefined): Date | null {
   if (!value) return null;
-  const at = new Date(value);
-  return Number.isNaN(at.getTime()) ? null : at;
+  const ms = new Date(value).getTime();
+  return ms >= EPOCH_MS_RANGE.min && ms <= EPOCH_MS_RANGE.max ? new Date(ms) : null;
 }
