@@ -1,27 +1,25 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { ROLES } from '../constants.js';
-import { email, isoDate, locale, timezone, uuid } from './common.js';
+import { email, isoDate, locale, text, timezone, uuid } from './common.js';
 
 export const role = z.enum(ROLES);
 export type Role = z.infer<typeof role>;
 export const selfServiceRole = z.enum(['student', 'teacher']);
 
 /** At least 8 characters with a lower-case letter, an upper-case letter and a digit. */
-export const password = z
-  .string()
-  .min(LIMITS.password.min, 'at least 8 characters')
-  .max(LIMITS.password.max)
-  .refine((v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v), {
+export const password = text(LIMITS.password.max, { min: LIMITS.password.min, trim: false }).refine((v) => /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v), {
     message: 'needs a lower-case letter, an upper-case letter and a digit',
   });
 
-const personName = z.string().trim().min(1).max(LIMITS.name.max);
+const personName = text(LIMITS.name.max);
+/** One-time tokens from emailed links; opaque, so never trimmed. */
+const linkToken = text(200, { min: 10, trim: false });
 
 export const chooseRoleBody = z.strictObject({ role: selfServiceRole });
 export const credentialsBody = z.strictObject({
   email,
-  password: z.string().min(1).max(LIMITS.password.max),
+  password: text(LIMITS.password.max, { trim: false }),
 });
 export const registerBody = z.strictObject({
   email,
@@ -35,16 +33,16 @@ export const registerBody = z.strictObject({
 });
 export const passwordResetBody = z.strictObject({ email });
 export const passwordResetConfirmBody = z.strictObject({
-  token: z.string().min(10).max(200),
+  token: linkToken,
   password,
 });
-export const confirmEmailBody = z.strictObject({ token: z.string().min(10).max(200) });
+export const confirmEmailBody = z.strictObject({ token: linkToken });
 export const updateProfileBody = z.strictObject({
   firstName: personName.optional(),
   lastName: personName.optional(),
   timezone: timezone.optional(),
   locale: locale.optional(),
-  phone: z.string().trim().max(32).nullable().optional(),
+  phone: text(32, { min: 0 }).nullable().optional(),
   birthDate: isoDate.nullable().optional(),
   weekAnchorDate: isoDate.nullable().optional(),
 });
@@ -80,6 +78,7 @@ export const adminCreateUserBody = z.strictObject({
   locale: locale.optional(),
 });
 export const adminUpdateUserBody = z.strictObject({
+  email: email.optional(),
   firstName: personName.optional(),
   lastName: personName.optional(),
   role: role.optional(),
@@ -88,7 +87,7 @@ export const adminUpdateUserBody = z.strictObject({
 });
 export const adminUsersQuery = z.strictObject({
   role: role.optional(),
-  q: z.string().trim().max(100).optional(),
+  q: text(100, { min: 0 }).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -98,7 +97,7 @@ export const OAUTH_PROVIDERS = ['vk', 'yandex'] as const;
 export const oauthProviderParam = z.strictObject({ provider: z.enum(OAUTH_PROVIDERS) });
 /** Providers add their own extra parameters to the redirect back, so unknown keys are tolerated here. */
 export const oauthCallbackQuery = z.looseObject({
-  code: z.string().min(1).max(2048).optional(),
-  state: z.string().min(1).max(512).optional(),
-  error: z.string().max(200).optional(),
+  code: text(2048, { trim: false }).optional(),
+  state: text(512, { trim: false }).optional(),
+  error: text(200, { min: 0 }).optional(),
 });

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
-import { email, uuid } from './common.js';
+import { email, text, uuid } from './common.js';
 
-const groupName = z.string().trim().min(1).max(LIMITS.groupName.max);
+const groupName = text(LIMITS.groupName.max);
 export const createGroupBody = z.strictObject({ name: groupName });
 export const updateGroupBody = z.strictObject({
   name: groupName.optional(),
   archived: z.boolean().optional(),
 });
 export const addStudentBody = z.strictObject({ email });
-export const joinGroupBody = z.strictObject({ code: z.string().trim().min(4).max(64) });
+export const joinGroupBody = z.strictObject({ code: text(64, { min: 4 }) });
 export const groupStudentParams = z.strictObject({ id: uuid, studentId: uuid });
 export const groupsQuery = z.strictObject({
   archived: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),

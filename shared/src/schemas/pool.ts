@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
-import { isoInstant, uuid } from './common.js';
+import { isoInstant, text, timezone, uuid } from './common.js';
 
 export const PROVIDERS = ['zoom', 'demo'] as const;
 export const provider = z.enum(PROVIDERS);
@@ -8,22 +8,25 @@ export type ProviderName = z.infer<typeof provider>;
 export const RELEASE_REASONS = ['webhook', 'sweep', 'teacher', 'admin', 'failure'] as const;
 export type ReleaseReason = (typeof RELEASE_REASONS)[number];
 
+const accountLabel = text(LIMITS.title.max);
+/** The provider's login; kept as typed (unlike user emails, it is not ours to normalise). */
+const accountEmail = text(LIMITS.email.max).pipe(z.email());
 export const accountCredentials = z.strictObject({
-  accountId: z.string().trim().min(1).max(200),
-  clientId: z.string().trim().min(1).max(200),
-  clientSecret: z.string().trim().min(1).max(500),
-  userId: z.string().trim().min(1).max(200),
+  accountId: text(200),
+  clientId: text(200),
+  clientSecret: text(500),
+  userId: text(200),
 });
 export const createAccountBody = z.strictObject({
   provider,
-  label: z.string().trim().min(1).max(LIMITS.title.max),
-  email: z.string().trim().max(LIMITS.email.max).pipe(z.email()),
+  label: accountLabel,
+  email: accountEmail,
   capacity: z.number().int().min(1).max(10).default(1),
   credentials: accountCredentials.optional(),
 });
 export const updateAccountBody = z.strictObject({
-  label: z.string().trim().min(1).max(LIMITS.title.max).optional(),
-  email: z.string().trim().max(LIMITS.email.max).pipe(z.email()).optional(),
+  label: accountLabel.optional(),
+  email: accountEmail.optional(),
   capacity: z.number().int().min(1).max(10).optional(),
   active: z.boolean().optional(),
   credentials: accountCredentials.optional(),
@@ -38,7 +41,7 @@ export const leasesQuery = z.strictObject({
 export const auditQuery = z.strictObject({
   actorId: uuid.optional(),
   accountId: uuid.optional(),
-  action: z.string().max(64).optional(),
+  action: text(64).optional(),
   outcome: z.enum(['ok', 'error']).optional(),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
@@ -95,7 +98,7 @@ export const meetingDto = z.object({
 export type MeetingDto = z.infer<typeof meetingDto>;
 
 /** Optional `Idempotency-Key` header of a start: a retried request with the same key gets the same answer. */
-export const idempotencyKey = z.string().regex(/^[\w.:-]{8,128}$/, 'expected 8-128 characters of [A-Za-z0-9_.:-]');
+export const idempotencyKey = text(128, { trim: false }).regex(/^[\w.:-]{8,128}$/, 'expected 8-128 characters of [A-Za-z0-9_.:-]');
 export const poolSyncPayload = z.strictObject({});
 export const leaseDto = z.object({
   id: uuid,
@@ -126,20 +129,41 @@ export const auditEntryDto = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 export type AuditEntryDto = z.infer<typeof auditEntryDto>;
+/** An admin's forced release says why; the teacher whose lesson it ends reads this. */
+export const releaseAccountBody = z.strictObject({
+  reason: text(LIMITS.releaseReason.max, { min: LIMITS.releaseReason.min }),
+});
 /** `DELETE /api/pool/accounts/:id`: an account with lease history is deactivated, not deleted. */
 export const removeAccountDto = z.object({ removed: z.enum(['deleted', 'deactivated']) });
 
 /** The built-in demo provider's meeting page (no network, no real video). */
-export const demoMeetingParam = z.strictObject({ meetingId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a meeting id') });
-export const demoMeetingQuery = z.strictObject({ host: z.string().max(200).optional() });
-export const endDemoMeetingBody = z.strictObject({ hostToken: z.string().min(1).max(200) });
+export const demoMeetingParam = z.strictObject({ meetingId: text(64, { trim: false }).regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a meeting id') });
+export const demoMeetingQuery = z.strictObject({ host: text(200, { min: 0, trim: false }).optional() });
+export const endDemoMeetingBody = z.strictObject({ hostToken: text(200, { trim: false }) });
+/** Someone who opened the demo meeting page signed in as the lesson's teacher or a student of its group. */
+export const demoParticipantDto = z.object({
+  userId: uuid,
+  name: z.string(),
+  role: z.enum(['teacher', 'student']),
+  joinedAt: z.string(),
+});
+export type DemoParticipantDto = z.infer<typeof demoParticipantDto>;
 export const demoMeetingDto = z.object({
   meetingId: z.string(),
+  lessonId: uuid,
   lessonTitle: z.string(),
   groupName: z.string(),
   status: z.enum(['scheduled', 'live', 'completed', 'cancelled']),
   /** The caller holds the host link. */
   host: z.boolean(),
+  /** When the lesson went live: every viewer counts the elapsed time from here. */
+  startedAt: z.string().nullable(),
+  /** The server's clock at the answer, so a browser with a wrong clock still shows the same elapsed time. */
+  serverNow: z.string(),
+  /** Who joined (teacher and students, signed in); shown only to the lesson's own participants. */
+  participants: z.array(demoParticipantDto),
+  /** The caller was counted as a participant (signed in as the teacher or a student of the group). */
+  counted: z.boolean(),
 });
 export type DemoMeetingDto = z.infer<typeof demoMeetingDto>;
 
@@ -148,7 +172,7 @@ export const occupancyQuery = z.strictObject({
 });
 export const heatmapQuery = z.strictObject({
   weeks: z.coerce.number().int().min(1).max(12).default(4),
-  timezone: z.string().min(1).max(64).optional(),
+  timezone: timezone.optional(),
 });
 
 /** Average occupied slots per bucket, against the capacity of active accounts. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { WEEK_TYPES } from '../constants.js';
-import { isoDate, isoInstant, timezone, uuid } from './common.js';
+import { isoDate, isoInstant, parseOccurrenceId, text, timezone, uuid } from './common.js';
 
 export const LESSON_STATUSES = ['scheduled', 'live', 'completed', 'cancelled'] as const;
 export const lessonStatus = z.enum(LESSON_STATUSES);
@@ -9,12 +9,12 @@ export type LessonStatus = z.infer<typeof lessonStatus>;
 export const weekType = z.enum(WEEK_TYPES);
 export type WeekType = z.infer<typeof weekType>;
 export const wallClock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm');
-const title = z.string().trim().min(1).max(LIMITS.title.max);
+const title = text(LIMITS.title.max);
 
 /** A calendar event id: a stored lesson's uuid, or `rule:{ruleId}:{yyyy-mm-dd}` for an occurrence. */
 export const eventId = z.union([
   uuid,
-  z.string().regex(/^rule:[0-9a-f-]{36}:\d{4}-\d{2}-\d{2}$/i, 'expected a lesson id or rule:{id}:{date}'),
+  text(64, { trim: false }).refine((id) => parseOccurrenceId(id) !== null, 'expected a lesson id or rule:{uuid}:{yyyy-mm-dd}'),
 ]);
 export const eventIdParam = z.strictObject({ id: eventId });
 

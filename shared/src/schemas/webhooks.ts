@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { epochMillis, text } from './common.js';
 
 /*
  * Zoom webhook bodies. Zoom adds fields over time, so these read what the product needs and
@@ -6,40 +7,40 @@ import { z } from 'zod';
  */
 
 /** Zoom sends meeting ids as numbers in some events and strings in others. */
-const zoomId = z.union([z.string().min(1).max(255), z.number().int().nonnegative()]).transform(String);
+const zoomId = z.union([text(255), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]).transform(String);
 
 export const zoomWebhookEnvelope = z.object({
-  event: z.string().min(1).max(100),
-  /** Milliseconds since the epoch, when Zoom produced the event. */
-  event_ts: z.number().int().nonnegative().optional(),
+  event: text(100),
+  /** Milliseconds since the epoch, when Zoom produced the event; an absurd time is refused with a 400. */
+  event_ts: epochMillis.optional(),
   payload: z.record(z.string(), z.unknown()).default({}),
 });
 export type ZoomWebhookEnvelope = z.infer<typeof zoomWebhookEnvelope>;
 
-export const zoomUrlValidationPayload = z.object({ plainToken: z.string().min(1).max(512) });
+export const zoomUrlValidationPayload = z.object({ plainToken: text(512, { trim: false }) });
 
 export const zoomMeetingObject = z.object({
   id: zoomId,
-  uuid: z.string().max(255).optional(),
+  uuid: text(255, { min: 0 }).optional(),
 });
 export const zoomMeetingPayload = z.object({ object: zoomMeetingObject });
 
 export const zoomRecordingFile = z.object({
-  id: z.string().max(255).optional(),
-  file_type: z.string().max(32).optional(),
+  id: text(255, { min: 0 }).optional(),
+  file_type: text(32, { min: 0 }).optional(),
   file_size: z.number().nonnegative().optional(),
-  download_url: z.string().max(4000).optional(),
-  play_url: z.string().max(4000).optional(),
-  recording_start: z.string().max(64).optional(),
-  recording_end: z.string().max(64).optional(),
+  download_url: text(4000, { min: 0 }).optional(),
+  play_url: text(4000, { min: 0 }).optional(),
+  recording_start: text(64, { min: 0 }).optional(),
+  recording_end: text(64, { min: 0 }).optional(),
 });
 export const zoomRecordingPayload = z.object({
   object: zoomMeetingObject.extend({
-    share_url: z.string().max(4000).optional(),
+    share_url: text(4000, { min: 0 }).optional(),
     total_size: z.number().nonnegative().optional(),
     /** Minutes. */
     duration: z.number().nonnegative().optional(),
-    start_time: z.string().max(64).optional(),
+    start_time: text(64, { min: 0 }).optional(),
     recording_files: z.array(zoomRecordingFile).max(100).default([]),
   }),
 });

@@ -1,4 +1,5 @@
-import type { AuditEntryDto } from '@tp/shared';
+import client from 'prom-client';
+import { storableText, type AuditEntryDto } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AuditRepository, type AuditFilter, type AuditRecord } from './audit.repository.js';
 import { presentAuditEntry } from './audit.presenter.js';
@@ -26,8 +27,15 @@ export class AuditService {
   /** The insert on the wire; lines recorded meanwhile wait for it and go together in the next one. */
   private writing: Promise<void> | null = null;
 
+  /** Lines that could not be stored even alone and made storable: each one is also logged at error. */
+  private readonly lostLines: client.Counter;
+
   constructor(private readonly infra: Infra) {
     this.repository = new AuditRepository(infra.orm);
+    const registry = infra.metrics.registry;
+    this.lostLines =
+      (registry.getSingleMetric('audit_lines_lost_total') as client.Counter | undefined) ??
+      new client.Counter({ name: 'audit_lines_lost_total', help: 'Audit lines that could not be stored', registers: [registry] });
   }
 
   /**
@@ -57,16 +65,54 @@ export class AuditService {
     const batch = this.pending;
     this.pending = [];
     this.flushing = null;
-    const write = this.repository
-      .insert(batch)
-      .catch((error: unknown) => this.infra.logger.error({ err: error, actions: batch.map((r) => r.action) }, 'audit write failed'));
+    const write = this.repository.insert(batch).catch((error: unknown) => this.insertOneByOne(batch, error));
     this.writing = write;
     await write;
     if (this.writing === write) this.writing = null;
+  }
+
+  /**
+   * A failed batch is retried line by line, so one unstorable line never takes the others down. A
+   * line that fails alone is retried once with its text made storable; only then is it lost, loudly.
+   */
+  private async insertOneByOne(batch: AuditRecord[], batchError: unknown): Promise<void> {
+    if (batch.length > 1) this.infra.logger.warn({ err: batchError, lines: batch.length }, 'audit batch failed; retrying line by line');
+    for (const record of batch) {
+      try {
+        await this.repository.insert([record]);
+        continue;
+      } catch {
+        // Retried below in storable form.
+      }
+      try {
+        await this.repository.insert([storable(record)]);
+        this.infra.logger.warn({ action: record.action, lessonId: record.lessonId }, 'audit line stored with unstorable characters replaced');
+      } catch (error) {
+        this.lostLines.inc();
+        this.infra.logger.error({ err: error, line: { ...record, detail: JSON.stringify(record.detail).slice(0, 2000) } }, 'AUDIT LINE LOST');
+      }
+    }
   }
 
   async list(filter: AuditFilter): Promise<{ items: AuditEntryDto[]; total: number }> {
     const page = await this.repository.list(filter);
     return { total: page.total, items: page.items.map(presentAuditEntry) };
   }
+}
+
+/** A copy whose strings (keys included) PostgreSQL text and jsonb accept. */
+function storable(record: AuditRecord): AuditRecord {
+  const clean = (value: unknown): unknown => {
+    if (typeof value === 'string') return storableText(value);
+    if (Array.isArray(value)) return value.map(clean);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [storableText(key), clean(inner)]));
+    return value;
+  };
+  return {
+    ...record,
+    action: storableText(record.action),
+    actorRole: record.actorRole && storableText(record.actorRole),
+    ip: record.ip && storableText(record.ip),
+    detail: clean(JSON.parse(JSON.stringify(record.detail))) as Record<string, unknown>,
+  };
 }

@@ -268,9 +268,5 @@ export function expandWholeRule(rule: RuleSpec, anchorDate: string | null, skip?
   return expandRule(rule, from, to, anchorDate, skip);
 }
 
-export const occurrenceId = (ruleId: string, date: string) => `rule:${ruleId}:${date}`;
-
-export function parseOccurrenceId(id: string): { ruleId: string; date: string } | null {
-  const match = /^rule:([0-9a-f-]{36}):(\d{4}-\d{2}-\d{2})$/i.exec(id);
-  return match ? { ruleId: match[1].toLowerCase(), date: match[2] } : null;
-}
+/** Occurrence ids are parsed in one place, next to the schema every lesson route validates with. */
+export { occurrenceId, parseOccurrenceId } from '@tp/shared';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LIMITS, type CalendarEventDto, type CapacityWarningDto, type LessonDto, type LessonStatus } from '@tp/shared';
+import { LIMITS, isUuid, type CalendarEventDto, type CapacityWarningDto, type LessonDto, type LessonStatus } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { GroupsService } from '../groups/groups.service.js';
@@ -93,7 +93,7 @@ export class ScheduleService {
 
   /** A stored lesson or a not-yet-stored occurrence, for whoever may see it. */
   async getEvent(actor: Actor, eventId: string): Promise<{ lesson: LessonDto | null; event: CalendarEventDto }> {
-    const occurrence = parseOccurrenceId(eventId);
+    const occurrence = occurrenceOf(eventId);
     const stored = occurrence ? await this.repo.findLessonByOccurrence(occurrence.ruleId, occurrence.date) : await this.repo.findLesson(eventId);
     if (stored && (await this.maySee(actor, stored.teacherId, stored.groupId, stored.groupArchived))) {
       return { lesson: lessonDto(stored), event: lessonEvent(stored) };
@@ -176,9 +176,9 @@ export class ScheduleService {
 
   /** A uuid names a stored lesson; `rule:{id}:{date}` is stored now (idempotently). Teacher only. */
   async materializeEvent(actor: { userId: string; role: Actor['role'] }, eventId: string): Promise<LessonRow> {
-    const occurrence = parseOccurrenceId(eventId);
+    const occurrence = occurrenceOf(eventId);
     if (!occurrence) {
-      const lesson = /^[0-9a-f-]{36}$/i.test(eventId) ? await this.repo.findLesson(eventId) : null;
+      const lesson = await this.repo.findLesson(eventId);
       if (!lesson) throw new AppError('lesson/not-found', 'Lesson not found');
       if (lesson.teacherId !== actor.userId) throw new AppError('auth/forbidden', 'Only the lesson’s teacher may do this');
       return this.repo.toLessonRow(lesson);
@@ -245,7 +245,7 @@ export class ScheduleService {
   }
 
   private async writeTarget(actor: Actor, eventId: string): Promise<WriteTarget> {
-    const occurrence = parseOccurrenceId(eventId);
+    const occurrence = occurrenceOf(eventId);
     if (!occurrence) {
       const stored = await this.repo.findLesson(eventId);
       if (!stored || stored.teacherId !== actor.userId) throw new AppError('lesson/not-found', 'Lesson not found');
@@ -278,4 +278,11 @@ export class ScheduleService {
     if (clash) throw conflictError({ id: clash.id, title: clash.title, startAt: clash.startAt, endAt: clash.endAt });
     throw new AppError('schedule/conflict', 'The lesson overlaps another lesson of this teacher');
   }
+}
+
+/** The occurrence an id names, or null for a stored lesson's uuid; anything else is not found and never reaches SQL. */
+function occurrenceOf(eventId: string): { ruleId: string; date: string } | null {
+  const occurrence = parseOccurrenceId(eventId);
+  if (!occurrence && !isUuid(eventId)) throw new AppError('lesson/not-found', 'Lesson not found');
+  return occurrence;
 }
