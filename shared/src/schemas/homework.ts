@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { HOMEWORK_GRADE_BY, HOMEWORK_RELEASE, HOMEWORK_STATUSES, QUESTION_TYPES, ORDERING_GRADING } from '../constants.js';
-import { isoInstant, uuid } from './common.js';
+import { isoInstant, text, uuid } from './common.js';
 
 const H = LIMITS.homework;
 
@@ -17,8 +17,7 @@ export const points = z
   .min(0)
   .max(H.maxPoints)
   .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'at most two decimals');
-const text = (max: number) => z.string().trim().min(1).max(max);
-const feedback = z.string().trim().max(H.feedbackChars).optional();
+const feedback = text(H.feedbackChars, { min: 0 }).optional();
 /** Option, item, stem and gap ids: uuids the builder makes (random, so they reveal nothing); the server fills missing ones. */
 const partId = uuid.optional();
 
@@ -154,28 +153,28 @@ export type TeacherQuestionDto = QuestionBody & { id: string; position: number }
 
 // ---------------------------------------------------------------- answers (student → server)
 
-const answerText = z.string().max(H.answerChars);
+const answerText = text(H.answerChars, { min: 0, trim: false });
 export const answerSchemas = {
   single_choice: z.strictObject({ optionId: uuid.nullable() }),
   multiple_response: z.strictObject({ optionIds: z.array(uuid).max(H.options) }),
   true_false: z.strictObject({ value: z.boolean().nullable() }),
   short_answer: z.strictObject({ text: answerText }),
   /** As typed: `3,14` and `3.14` are the same; `1 000` and `1,000.5` are refused as ambiguous. */
-  numeric: z.strictObject({ text: z.string().max(64) }),
+  numeric: z.strictObject({ text: text(64, { min: 0, trim: false }) }),
   /** stem id → choice id. */
   matching: z.strictObject({ pairs: z.record(uuid, uuid) }),
   /** Item ids, first to last. */
   ordering: z.strictObject({ order: z.array(uuid).max(H.options) }),
   /** gap id → text typed (or the chosen option id of a drop-down gap). */
-  cloze: z.strictObject({ gaps: z.record(uuid, z.string().max(H.optionChars)) }),
-  free_text: z.strictObject({ text: z.string().max(H.freeTextChars) }),
+  cloze: z.strictObject({ gaps: z.record(uuid, text(H.optionChars, { min: 0, trim: false })) }),
+  free_text: z.strictObject({ text: text(H.freeTextChars, { min: 0, trim: false }) }),
 } as const satisfies Record<QuestionType, z.ZodType>;
 export type AnswerOf<T extends QuestionType> = z.infer<(typeof answerSchemas)[T]>;
 /** Any answer; the server checks it against the question's type. */
 export const answer = z.union(Object.values(answerSchemas) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
 export type Answer = { [T in QuestionType]: AnswerOf<T> }[QuestionType];
 /** Body of `PUT /api/attempts/:id/answers/:questionId` (autosave). */
-export const saveAnswerBody = z.strictObject({ answer: z.record(z.string(), z.unknown()) });
+export const saveAnswerBody = z.strictObject({ answer: z.record(text(100, { trim: false }), z.unknown()) });
 
 // ---------------------------------------------------------------- student's view (never a key)
 
@@ -202,8 +201,8 @@ export type StudentQuestionDto = z.infer<typeof studentQuestionDto>;
 
 // ---------------------------------------------------------------- homework bodies, params, queries
 
-const title = z.string().trim().min(1).max(LIMITS.title.max);
-const instructions = z.string().max(H.instructionsChars);
+const title = text(LIMITS.title.max);
+const instructions = text(H.instructionsChars, { min: 0, trim: false });
 export const createHomeworkBody = z.strictObject({
   groupId: uuid,
   lessonId: uuid.optional(),
@@ -233,9 +232,9 @@ export const overrideParams = z.strictObject({ id: uuid, studentId: uuid });
 /** Body of `PUT /api/homework/:id/overrides/:studentId`: excuse a student or move their due time. */
 export const overrideBody = z.strictObject({ excused: z.boolean().optional(), dueAt: isoInstant.nullable().optional() });
 /** Body of `POST /api/attempts/:id/grades` (free text). */
-export const gradeAnswerBody = z.strictObject({ questionId: uuid, points, comment: z.string().trim().max(H.feedbackChars).optional() });
+export const gradeAnswerBody = z.strictObject({ questionId: uuid, points, comment: text(H.feedbackChars, { min: 0 }).optional() });
 /** Body of `POST /api/homework/import/gift` when sent as JSON (a text/plain body needs `?homeworkId=`). */
-export const giftImportBody = z.strictObject({ homeworkId: uuid, gift: z.string().min(1).max(H.giftChars) });
+export const giftImportBody = z.strictObject({ homeworkId: uuid, gift: text(H.giftChars, { trim: false }) });
 export const giftImportQuery = z.strictObject({ homeworkId: uuid.optional() });
 
 export type CreateHomeworkBody = z.infer<typeof createHomeworkBody>;

@@ -13,7 +13,7 @@ export const zoomWebhookEnvelope = z.object({
   event: text(100),
   /** Milliseconds since the epoch, when Zoom produced the event; an absurd time is refused with a 400. */
   event_ts: epochMillis.optional(),
-  payload: z.record(z.string(), z.unknown()).default({}),
+  payload: z.record(text(200, { trim: false }), z.unknown()).default({}),
 });
 export type ZoomWebhookEnvelope = z.infer<typeof zoomWebhookEnvelope>;
 
