@@ -3,6 +3,9 @@ import { Migration20261121000001_base } from './Migration20261121000001_base.js'
 import { Migration20261121000002_pool } from './Migration20261121000002_pool.js';
 import { Migration20261121000004_webhooks } from './Migration20261121000004_webhooks.js';
 import { Migration20261121000005_account_pause } from './Migration20261121000005_account_pause.js';
+import { Migration20261202000006_demo_participants } from './Migration20261202000006_demo_participants.js';
+import { Migration20261202000008_job_queue } from './Migration20261202000008_job_queue.js';
+import { Migration20261202000009_homework } from './Migration20261202000009_homework.js';
 
 /** Applied in order; a module adds its migration at the end. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +13,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000002_pool', class: Migration20261121000002_pool },
   { name: 'Migration20261121000004_webhooks', class: Migration20261121000004_webhooks },
   { name: 'Migration20261121000005_account_pause', class: Migration20261121000005_account_pause },
+  { name: 'Migration20261202000006_demo_participants', class: Migration20261202000006_demo_participants },
+  { name: 'Migration20261202000008_job_queue', class: Migration20261202000008_job_queue },
+  { name: 'Migration20261202000009_homework', class: Migration20261202000009_homework },
 ];

@@ -18,7 +18,12 @@ export const LIMITS = {
   /** Request body size accepted by the API. */
   bodyBytes: 100 * 1024,
   page: { default: 50, max: 200 },
-  signIn: { perIpPerMinute: 20, perEmailPerMinute: 5 },
+  /**
+   * Failed sign-ins only (a success resets the account's count): a class of 200 behind one address
+   * signs in freely, guessing stops. Consecutive failures per account from one address (then a
+   * 15-minute wait), per account from any address (then an hour), and per address per day (then an hour).
+   */
+  signIn: { failuresPerAccountAndAddress: 10, failuresPerAccount: 100, failuresPerAddressPerDay: 1000 },
   accessTokenSeconds: 15 * 60,
   refreshTokenDays: 30,
   resetTokenMinutes: 60,

@@ -122,7 +122,7 @@ describe('account lifecycle and the live admin view', () => {
     expect((await lessonRow(app, lesson.id)).status).toBe('live');
     const next = await buildLesson(app);
     expect((await start(next)).status).toBe(429);
-    const released = await as(adminNow).post(`/api/pool/accounts/${account.id}/release`);
+    const released = await as(adminNow).post(`/api/pool/accounts/${account.id}/release`, { reason: 'Account closed for the audit' });
     expect(released.body).toMatchObject({ released: 1, leases: [] });
     expect((await leasesOf(app, 'lesson_id = ?', [lesson.id]))[0]).toMatchObject({ release_reason: 'admin' });
     expect((await lessonRow(app, lesson.id)).status).toBe('completed');

@@ -115,9 +115,13 @@ describe('provider-reported ends (webhook path, demo End button)', () => {
     await buildAccount(app);
     const lesson = await buildLesson(app, { title: 'Geometry' });
     const meeting = await started(lesson);
-    const hostToken = new URL(meeting.startUrl).searchParams.get('host')!;
+    const hostToken = new URL(meeting.startUrl, app.url).searchParams.get('host')!;
     const guest = await request(app.url).get(`/api/demo-meetings/${meeting.meetingId}`);
-    expect(guest.body).toEqual({ meetingId: meeting.meetingId, lessonTitle: 'Geometry', groupName: lesson.groupName, status: 'live', host: false });
+    // A visitor who is not signed in is not counted and does not see who is there.
+    expect(guest.body).toEqual({
+      meetingId: meeting.meetingId, lessonId: lesson.id, lessonTitle: 'Geometry', groupName: lesson.groupName, status: 'live', host: false,
+      startedAt: clock.now().toISOString(), serverNow: clock.now().toISOString(), participants: [], counted: false,
+    });
     const host = await request(app.url).get(`/api/demo-meetings/${meeting.meetingId}`).query({ host: hostToken });
     expect(host.body.host).toBe(true);
     const forged = await request(app.url).post(`/api/demo-meetings/${meeting.meetingId}/end`).send({ hostToken: 'forged' });

@@ -4,7 +4,10 @@
  * Leases are locked in id order first, so two batches touching the same leases queue, never deadlock.
  */
 
-/** Binding: [{ord, lease_id, provider, meeting_id, uuid, join_url, start_url, password, at}]. Returns the ords stored. */
+/**
+ * Binding: [{ord, lease_id, provider, meeting_id, uuid, join_url, start_url, password, at}]. Returns the
+ * ords stored. A restarted lesson keeps its first start: its elapsed time is the lesson's, not the meeting's.
+ */
 export const ATTACH_BATCH_SQL = `with input as (
          select * from json_to_recordset(?::json) as i(ord int, lease_id uuid, provider text, meeting_id text, uuid text,
                                                         join_url text, start_url text, password text, at timestamptz)
@@ -18,7 +21,7 @@ export const ATTACH_BATCH_SQL = `with input as (
        )
        update lessons l set meeting_provider = i.provider, meeting_account_id = lease.account_id, meeting_id = i.meeting_id,
               meeting_uuid = i.uuid, join_url = i.join_url, start_url = i.start_url, start_url_issued_at = i.at,
-              meeting_password = i.password, status = 'live', started_at = i.at, ended_at = null, updated_at = i.at
+              meeting_password = i.password, status = 'live', started_at = coalesce(l.started_at, i.at), ended_at = null, updated_at = i.at
          from lease join input i using (ord)
         where l.id = lease.lesson_id
        returning lease.ord`;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { createAccountBody, idParam, leasesQuery, updateAccountBody } from '@tp/shared';
+import { createAccountBody, idParam, leasesQuery, releaseAccountBody, updateAccountBody } from '@tp/shared';
 import type { AppContext } from '../index.js';
 import { authenticate, requireRole } from '../../http/guards.js';
 import { body, params, query } from '../../http/validate.js';
@@ -27,7 +27,8 @@ export function poolAdminRoutes({ infra, services }: AppContext): Router {
   });
   router.post('/pool/accounts/:id/release', async (req, res) => {
     const { id } = params(req, idParam);
-    res.json(await admin.releaseAccount(actorOf(req), id));
+    const { reason } = body(req, releaseAccountBody);
+    res.json(await admin.releaseAccount(actorOf(req), id, reason));
   });
   router.get('/pool/stats', async (_req, res) => {
     res.json(await admin.stats());

@@ -83,9 +83,10 @@ export class PoolAdminService {
     return { removed };
   }
 
-  async releaseAccount(actor: Actor, id: string): Promise<AccountStateDto & { released: number }> {
+  /** Ends every meeting on the account now; each lesson's teacher is told by whom and why. */
+  async releaseAccount(actor: Actor, id: string, reason: string): Promise<AccountStateDto & { released: number }> {
     if (!(await this.core.accounts.find(id))) throw new AppError('pool/account-not-found', 'Account not found');
-    const released = await this.pool.releaseAccount(id, actor);
+    const released = await this.pool.releaseAccount(id, actor, reason);
     return { ...(await this.account(id)), released };
   }
 

@@ -22,7 +22,8 @@ export const ORPHAN_AFTER_MS = 2 * 60_000;
 export class ReleaseFlow {
   constructor(private readonly core: PoolCore) {}
 
-  async releaseLesson(lesson: PoolLesson, reason: ReleaseReason, actor: Actor | null): Promise<ReleaseOutcome> {
+  /** `note`: an admin's words on why (required for a forced release); audited and shown to the teacher. */
+  async releaseLesson(lesson: PoolLesson, reason: ReleaseReason, actor: Actor | null, note?: string): Promise<ReleaseOutcome> {
     const { infra, repo, events, audit } = this.core;
     if (!lesson.leaseId) {
       // Nothing holds a slot; a live lesson without one is drift (or a late end): complete it.
@@ -46,7 +47,8 @@ export class ReleaseFlow {
     const now = infra.clock.now();
     const released = await repo.releaseLease(lesson.leaseId, reason, now);
     if (!released) return { ...NOTHING, lessonId: lesson.id };
-    await audit.record({ actor, action: `lesson.release.${reason}`, lessonId: lesson.id, accountId: released.accountId, outcome: 'ok', detail: { meetingId: released.meetingId } });
+    await audit.record({ actor, action: `lesson.release.${reason}`, lessonId: lesson.id, accountId: released.accountId, outcome: 'ok', detail: { meetingId: released.meetingId, ...(note ? { reason: note } : {}) } });
+    if (note && actor) events.lessonReleased(lesson, { id: actor.userId, name: await repo.userName(actor.userId) }, note, now);
     if (released.lessonCompleted) events.lessonEnded(lesson, now);
     events.accountChanged(released.accountId);
     events.lessonChanged(lesson.id);
@@ -56,18 +58,19 @@ export class ReleaseFlow {
   async releaseByMeeting(provider: ProviderName, meetingId: string, reason: ReleaseReason, actor: Actor | null = null): Promise<ReleaseOutcome> {
     const lesson = await this.core.repo.findLessonByMeeting(provider, meetingId);
     if (!lesson) return NOTHING;
-    // A late end of an older meeting of a lesson that since got a new one changes nothing.
-    if (lesson.leaseId && lesson.leaseMeetingId && lesson.leaseMeetingId !== meetingId) return { ...NOTHING, lessonId: lesson.id };
+    // A late end of an older meeting of a lesson that since got a new one (or is getting one after a
+    // restart: its lease has no meeting yet) changes nothing.
+    if (lesson.leaseId && lesson.leaseMeetingId !== meetingId) return { ...NOTHING, lessonId: lesson.id };
     return this.releaseLesson(lesson, reason, actor);
   }
 
-  /** Every active lease of an account (admin release). */
-  async releaseAccount(accountId: string, actor: Actor): Promise<number> {
+  /** Every active lease of an account (admin release, with the admin's reason). */
+  async releaseAccount(accountId: string, actor: Actor, note: string): Promise<number> {
     let count = 0;
     for (const leaseId of await this.core.repo.activeLeasesOfAccount(accountId)) {
       const lessonId = await this.core.repo.lessonOfLease(leaseId);
       const lesson = lessonId ? await this.core.repo.findLesson(lessonId) : null;
-      if (lesson && (await this.releaseLesson(lesson, 'admin', actor)).released) count += 1;
+      if (lesson && (await this.releaseLesson(lesson, 'admin', actor, note)).released) count += 1;
     }
     return count;
   }

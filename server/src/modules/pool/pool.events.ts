@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LIMITS, rooms, type PoolSnapshotPayload } from '@tp/shared';
+import { LIMITS, rooms, type DemoParticipantDto, type PoolSnapshotPayload } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import type { AccountsRepository } from './accounts.repository.js';
 import { presentAccount, presentStats } from './pool.presenter.js';
@@ -81,6 +81,19 @@ export class PoolEvents {
     const payload = { lessonId: lesson.id, groupId: lesson.groupId, teacherId: lesson.teacherId, endedAt: endedAt.toISOString() };
     void this.infra.broadcaster.emit(rooms.group(lesson.groupId), 'lesson:ended', payload);
     void this.infra.broadcaster.emit(rooms.teacher(lesson.teacherId), 'lesson:ended', payload);
+  }
+
+  /** Only the teacher is told who released the room and why; the group just sees the lesson end. */
+  lessonReleased(lesson: LessonRef & { title: string; groupName: string }, releasedBy: { id: string; name: string }, reason: string, at: Date): void {
+    const payload = { lessonId: lesson.id, lessonTitle: lesson.title, groupName: lesson.groupName, releasedBy, reason, at: at.toISOString() };
+    void this.infra.broadcaster.emit(rooms.teacher(lesson.teacherId), 'lesson:released', payload);
+  }
+
+  /** Someone joined the demo meeting: the pages open for it (the group's and the teacher's) show who is there. */
+  meetingJoined(lesson: LessonRef, meetingId: string, participants: DemoParticipantDto[]): void {
+    const payload = { lessonId: lesson.id, meetingId, participants };
+    void this.infra.broadcaster.emit(rooms.group(lesson.groupId), 'meeting:joined', payload);
+    void this.infra.broadcaster.emit(rooms.teacher(lesson.teacherId), 'meeting:joined', payload);
   }
 
   /** The calendar shows the lesson's new state; coalesced like account changes (the notices re-read the lessons in one query). */

@@ -118,12 +118,19 @@ export class PoolRepository {
     return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
   }
 
+  /** The lesson of a meeting: its current one, else (a lesson restarted since) one of its earlier ones. */
   async findLessonByMeeting(provider: ProviderName, meetingId: string): Promise<PoolLesson | null> {
     const rows = await this.run(
       `${LESSON_SELECT} where l.meeting_provider = ? and l.meeting_id = ? order by l.start_at desc limit 1`,
       [provider, meetingId],
     );
-    return rows[0] ? toLesson(rows[0]) : null;
+    if (rows[0]) return toLesson(rows[0]);
+    const earlier = await this.run(
+      `select ml.lesson_id from meeting_leases ml join meeting_accounts ma on ma.id = ml.account_id
+        where ml.meeting_id = ? and ma.provider = ? order by ml.acquired_at desc limit 1`,
+      [meetingId, provider],
+    );
+    return earlier[0] ? this.findLesson(String(earlier[0].lesson_id)) : null;
   }
 
   /** The stored lesson of a rule's occurrence, if it was materialised. */
@@ -219,12 +226,36 @@ export class PoolRepository {
     return rows.length > 0;
   }
 
-  /** The provider says the meeting started: the lesson is live (never revives an ended one). */
+  /**
+   * A lesson ended by mistake runs again: completed → scheduled while its time lasts and nothing holds a
+   * room for it. The start that follows reserves a room as for any lesson, under the same fence.
+   */
+  async reopenLesson(lessonId: string, teacherId: string, now: Date): Promise<boolean> {
+    const rows = await this.run(
+      `update lessons l set status = 'scheduled', ended_at = null, updated_at = ?
+        where l.id = ? and l.teacher_id = ? and l.status = 'completed' and l.end_at > ?
+          and not exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
+        returning l.id`,
+      [now, lessonId, teacherId, now],
+    );
+    return rows.length > 0;
+  }
+
+  /** The name a teacher is shown for the admin who released their lesson. */
+  async userName(userId: string): Promise<string> {
+    const rows = await this.run(`select first_name, last_name from users where id = ?`, [userId]);
+    return rows[0] ? `${String(rows[0].first_name)} ${String(rows[0].last_name)}`.trim() : '';
+  }
+
+  /**
+   * The provider says the meeting started: the lesson is live (never revives an ended one). Only the
+   * meeting its active lease holds counts: a late report about a meeting before a restart changes nothing.
+   */
   async markStarted(provider: ProviderName, meetingId: string, now: Date): Promise<string | null> {
     const rows = await this.run(
       `update lessons l set status = 'live', started_at = coalesce(l.started_at, ?), updated_at = ?
         where l.meeting_provider = ? and l.meeting_id = ? and l.status in ('scheduled', 'live')
-          and exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null)
+          and exists (select 1 from meeting_leases ml where ml.lesson_id = l.id and ml.released_at is null and ml.meeting_id = l.meeting_id)
         returning l.id`,
       [now, now, provider, meetingId],
     );

@@ -10,16 +10,25 @@ export const actorOf = (req: Request): Actor => {
   return { userId: claims.userId, role: claims.role, ip: req.ip ?? null };
 };
 
-/** A lesson's meeting: start, end, read. */
+/** The optional `Idempotency-Key` header of a start. */
+function idempotencyKeyOf(req: Request): string | undefined {
+  const header = req.headers['idempotency-key'];
+  return header === undefined ? undefined : parseWith(idempotencyKey, header, 'Idempotency-Key header');
+}
+
+/** A lesson's meeting: start, restart after a mistaken end, end, read. */
 export function poolLessonRoutes({ infra, services }: AppContext): Router {
   const router = Router();
   const auth = authenticate(infra.tokens);
 
   router.post('/lessons/:id/start', auth, async (req, res) => {
     const { id } = params(req, eventIdParam);
-    const header = req.headers['idempotency-key'];
-    const key = header === undefined ? undefined : parseWith(idempotencyKey, header, 'Idempotency-Key header');
-    res.json(await services.pool.startLesson(actorOf(req), id, key));
+    res.json(await services.pool.startLesson(actorOf(req), id, idempotencyKeyOf(req)));
+  });
+
+  router.post('/lessons/:id/restart', auth, async (req, res) => {
+    const { id } = params(req, eventIdParam);
+    res.json(await services.pool.restartLesson(actorOf(req), id, idempotencyKeyOf(req)));
   });
 
   router.post('/lessons/:id/end', auth, async (req, res) => {

@@ -9,6 +9,7 @@ import { PoolEvents } from './pool.events.js';
 import { StartFlow, type StartResult } from './pool-start.js';
 import { ReleaseFlow, type ReleaseOutcome } from './pool-release.js';
 import { presentMeeting } from './pool.presenter.js';
+import { DemoMeetingFlow, type DemoViewer } from './pool-demo.js';
 import type { PoolCore } from './pool.core.js';
 import type { Actor, PoolPeers } from './pool.peers.js';
 
@@ -19,6 +20,7 @@ export class PoolService {
   readonly core: PoolCore;
   private readonly starts: StartFlow;
   private readonly releases: ReleaseFlow;
+  private readonly demo: DemoMeetingFlow;
 
   constructor(infra: Infra, providers: ProviderRegistry, audit: AuditService, peers: () => PoolPeers) {
     const accounts = new AccountsRepository(infra.orm);
@@ -27,6 +29,7 @@ export class PoolService {
     this.core = { infra, repo, accounts, providers, events, audit, peers };
     this.starts = new StartFlow(this.core);
     this.releases = new ReleaseFlow(this.core);
+    this.demo = new DemoMeetingFlow(this.core);
   }
 
   /** `POST /api/lessons/:id/start` — the lesson's teacher gets the meeting (the same one on a repeat). */
@@ -34,6 +37,26 @@ export class PoolService {
     if (actor.role !== 'teacher') throw new AppError('auth/forbidden', "Only the lesson's teacher can start it");
     const lessonId = OCCURRENCE.test(eventId) ? (await this.lesson(actor, eventId, true)).id : eventId;
     return this.starts.start(actor, lessonId, idempotencyKey);
+  }
+
+  /**
+   * `POST /api/lessons/:id/restart` — a lesson ended by mistake starts again on a new meeting while its
+   * time lasts. It becomes startable again and goes through the ordinary start (same fence, same room
+   * choice); a lesson not ended is simply started (a repeat press gets the running meeting).
+   */
+  async restartLesson(actor: Actor, eventId: string, idempotencyKey?: string): Promise<StartResult> {
+    if (actor.role !== 'teacher') throw new AppError('auth/forbidden', "Only the lesson's teacher can start it");
+    const lesson = await this.lesson(actor, eventId, false);
+    if (lesson.teacherId !== actor.userId) throw new AppError('auth/forbidden', "Only the lesson's teacher can start it");
+    const now = this.core.infra.clock.now();
+    if (lesson.status === 'completed') {
+      if (now.getTime() >= lesson.endAt.getTime()) throw new AppError('lesson/not-startable', 'The lesson is over');
+      if (await this.core.repo.reopenLesson(lesson.id, actor.userId, now)) {
+        await this.core.audit.record({ actor, action: 'lesson.restart', lessonId: lesson.id, outcome: 'ok', detail: { previousMeetingId: lesson.meetingId } });
+        this.core.events.lessonChanged(lesson.id);
+      }
+    }
+    return this.starts.start(actor, lesson.id, idempotencyKey);
   }
 
   /** `POST /api/lessons/:id/end` — the teacher ends the meeting and frees the room. */
@@ -86,21 +109,17 @@ export class PoolService {
     return true;
   }
 
-  releaseAccount(accountId: string, actor: Actor): Promise<number> {
-    return this.releases.releaseAccount(accountId, actor);
+  releaseAccount(accountId: string, actor: Actor, reason: string): Promise<number> {
+    return this.releases.releaseAccount(accountId, actor, reason);
   }
 
   sweep(): Promise<{ released: number; repaired: number }> {
     return this.releases.sweep();
   }
 
-  /** The demo meeting page: which lesson, whether it runs, whether the caller holds the host link. */
-  async demoMeeting(meetingId: string, hostToken?: string): Promise<DemoMeetingDto> {
-    const lesson = await this.core.repo.findLessonByMeeting('demo', meetingId);
-    if (!lesson) throw new AppError('lesson/not-found', 'No such demo meeting');
-    const host = this.core.providers.demo.isHostToken(meetingId, hostToken);
-    const status = lesson.meetingId === meetingId ? lesson.status : 'completed';
-    return { meetingId, lessonTitle: lesson.title, groupName: lesson.groupName, status, host };
+  /** The demo meeting page: which lesson, whether it runs, since when, who joined (opening it as a participant records the join). */
+  demoMeeting(meetingId: string, hostToken: string | undefined, viewer: DemoViewer = null): Promise<DemoMeetingDto> {
+    return this.demo.view(meetingId, hostToken, viewer);
   }
 
   /** The demo page's End button: the same path as the provider's meeting-ended webhook. */
