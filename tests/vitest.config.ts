@@ -6,7 +6,6 @@ const env = { TZ: 'UTC', NODE_ENV: 'test' };
 
 export default defineConfig({
   root,
-  resolve: { alias: { redlock: path.join(root, 'node_modules/redlock/dist/esm/index.js') } },
   test: {
     env,
     reporters: ['default', './tests/setup/summary-reporter.ts'],
@@ -36,6 +35,21 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/setup/global-db.ts', 'tests/setup/global-client.ts'],
           testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          maxWorkers: 1,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The processes the README starts (npm start, npm run worker), spawned and checked from outside.
+          name: 'shipped',
+          sequence: { groupOrder: 3 },
+          include: ['tests/shipped/**/*.test.ts'],
+          globalSetup: ['tests/setup/global-db.ts', 'tests/setup/global-client.ts'],
+          testTimeout: 240_000,
           hookTimeout: 120_000,
           pool: 'forks',
           maxWorkers: 1,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEnv, EnvError } from './config/env.js';
+import { loadEnv, publicUrl } from './config/env.js';
+import { runMain } from './infra/startup-error.js';
 import { createInfra } from './infra/container.js';
 import { createLogger } from './infra/logger.js';
 import { startServer } from './server.js';
@@ -10,16 +11,7 @@ import { seedDemo } from './seed/demo.js';
 const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/build');
 
 async function main() {
-  let env;
-  try {
-    env = loadEnv();
-  } catch (error) {
-    if (error instanceof EnvError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
   const infra = await createInfra(env, { logger, migrate: true, name: 'http' });
   logger.info(
@@ -33,7 +25,7 @@ async function main() {
   const server = await startServer(infra, env.PORT, { clientDir, host: env.HOST });
   const seeded = await seedDemo(server.ctx);
   const jobs = await startBackgroundJobs(server.ctx, { inServer: true });
-  const url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  const url = publicUrl(env);
   logger.info({ url }, 'Teaching Panel is ready');
   if (seeded) console.log(['', ...seeded].join('\n'));
   console.log(`\n  Teaching Panel is running at ${url}\n`);
@@ -55,7 +47,4 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((error) => {
-  console.error('Failed to start:', error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain('Teaching Panel could not start', main);

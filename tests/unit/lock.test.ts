@@ -44,14 +44,52 @@ describe('locks', () => {
     }
   });
 
-  it('redlock degrades to running the work when Redis is unreachable', async () => {
+  it('redlock degrades to running the work when Redis is unreachable, and says so', async () => {
     const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
     dead.on('error', () => {});
-    let degraded = 0;
-    const lock = new RedisLock(dead, () => degraded++);
+    const reasons: string[] = [];
+    const lock = new RedisLock(dead, (reason) => reasons.push(reason));
     expect(await lock.withLock('k', 500, async () => 42)).toBe(42);
-    expect(degraded).toBe(1);
+    // A periodic duty still runs when the lock is unavailable: it must never stop silently.
+    let swept = false;
+    expect(await lock.tryOnce('sweep', 500, async () => void (swept = true))).toBe(true);
+    expect(swept).toBe(true);
+    expect(reasons).toEqual(['unavailable', 'unavailable']);
+    expect(lock.status()).toMatchObject({ kind: 'redlock', state: 'degraded', acquired: 0, fallbacks: { unavailable: 2, contended: 0 } });
+    await expect(lock.probe()).rejects.toThrow();
     dead.disconnect();
+  });
+
+  it('redlock really acquires: the key exists in Redis while the work runs, and the probe passes', async () => {
+    const redis = new Redis('redis://127.0.0.1:6379');
+    try {
+      const lock = new RedisLock(redis);
+      await lock.probe();
+      const key = `test-${Math.random()}`;
+      const seen = await lock.withLock(key, 2000, () => redis.exists(`lock:${key}`));
+      expect(seen).toBe(1);
+      expect(await redis.exists(`lock:${key}`)).toBe(0);
+      expect(lock.status()).toMatchObject({ state: 'ok', acquired: 1, fallbacks: { unavailable: 0, contended: 0 }, lastFallback: null });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('a key held elsewhere is contention, not an outage: tryOnce skips without a fallback', async () => {
+    const a = new Redis('redis://127.0.0.1:6379');
+    const b = new Redis('redis://127.0.0.1:6379');
+    try {
+      const key = `test-${Math.random()}`;
+      const reasons: string[] = [];
+      const second = new RedisLock(b, (reason) => reasons.push(reason));
+      await new RedisLock(a).withLock(key, 2000, async () => {
+        expect(await second.tryOnce(key, 2000, async () => undefined)).toBe(false);
+      });
+      expect(reasons).toEqual([]);
+    } finally {
+      a.disconnect();
+      b.disconnect();
+    }
   });
 });
 

@@ -16,7 +16,13 @@ if (!email.success || !values.password) {
   process.exit(2);
 }
 
-const env = loadEnv();
+let env;
+try {
+  env = loadEnv();
+} catch (error) {
+  console.error(`create-admin: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+}
 const infra = await createInfra(env, { logger: createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL), migrate: true, name: 'cli' });
 let exitCode = 0;
 try {

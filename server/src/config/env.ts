@@ -1,21 +1,23 @@
 import { z } from 'zod';
 
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const url = z.url();
+const bool = z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' }).transform((v) => v === 'true' || v === '1');
+const url = z.url({ error: 'expected an absolute URL such as https://school.example' });
+const integer = (min: number, max: number) =>
+  z.coerce.number({ error: `expected a whole number from ${min} to ${max}` }).int({ error: `expected a whole number from ${min} to ${max}` }).min(min, { error: `expected a whole number from ${min} to ${max}` }).max(max, { error: `expected a whole number from ${min} to ${max}` });
 
 /** Every setting the product reads. The only place that looks at process.env. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: integer(0, 65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   /** The address users reach the product at; used in emails and OAuth callbacks. */
   PUBLIC_URL: url.optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
   /** Where the embedded PostgreSQL keeps its files when DATABASE_URL is not set. */
   DATA_DIR: z.string().default('.data'),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis://…').optional(),
-  JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   /** 32 bytes, base64 or hex: encrypts meeting-account credentials at rest (AES-256-GCM). */
   CREDENTIALS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -35,18 +37,41 @@ export const envSchema = z.object({
   ZOOM_OAUTH_URL: url.default('https://zoom.us'),
   ZOOM_API_URL: url.default('https://api.zoom.us/v2'),
   ZOOM_WEBHOOK_SECRET: z.string().optional(),
-  SWEEP_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
-  RELEASE_GRACE_MIN: z.coerce.number().int().min(0).max(240).default(15),
+  SWEEP_INTERVAL_S: integer(1, 3600).default(60),
+  RELEASE_GRACE_MIN: integer(0, 240).default(15),
   /** Per-teacher lesson-start rate limit; 0 turns it off (benchmarks). */
-  START_RATE_PER_MIN: z.coerce.number().int().min(0).max(1000).default(3),
+  START_RATE_PER_MIN: integer(0, 1000).default(3),
   /** Run the release sweep inside the HTTP server (default: when there is no Redis). */
   SWEEP_IN_SERVER: bool.optional(),
   TRUST_PROXY: bool.default(false),
+  /** Job queue: delay before a failed job's first retry; it doubles with each further attempt. */
+  QUEUE_RETRY_DELAY_S: integer(1, 3600).default(30),
+  /** Job queue: how often an idle worker looks for due jobs. */
+  QUEUE_POLL_S: z.coerce.number({ error: 'expected seconds from 0.5 to 60' }).min(0.5).max(60).default(2),
+  /** Job queue: how long a job may run before it counts as lost (its worker died) and is retried. */
+  QUEUE_EXPIRE_S: integer(1, 3600).default(300),
+  /** Job queue: how often lost jobs are looked for and old ones archived. */
+  QUEUE_MAINTENANCE_S: integer(1, 3600).default(30),
+  /** Run the queue workers inside the HTTP server (default: when there is no Redis). */
+  QUEUE_IN_SERVER: bool.optional(),
+  /** Failed sign-ins one address may make per day (default LIMITS.signIn.failuresPerAddressPerDay; 0 turns it off). */
+  SIGN_IN_ADDRESS_FAILURES_PER_DAY: integer(0, 1_000_000).optional(),
+  /** Password hashes run at once (default: one per core, less one for the event loop). */
+  PASSWORD_HASH_CONCURRENCY: integer(1, 64).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 export class EnvError extends Error {}
+
+const LISTEN_ANYWHERE = new Set(['0.0.0.0', '::', '']);
+
+/** The address users reach the product at: PUBLIC_URL, else the listen address the start log prints. */
+export function publicUrl(env: Pick<Env, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  if (env.PUBLIC_URL) return env.PUBLIC_URL.replace(/\/+$/, '');
+  const host = LISTEN_ANYWHERE.has(env.HOST) ? 'localhost' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+  return `http://${host}:${env.PORT}`;
+}
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const relevant = Object.fromEntries(
@@ -54,8 +79,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   );
   const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
+    const problems = parsed.error.issues.map((issue) => {
+      // The value itself is not echoed: it may be a secret.
+      return `${issue.path.join('.')}: ${issue.message}`;
+    });
+    throw new EnvError(`invalid setting${problems.length > 1 ? 's' : ''} — ${problems.join('; ')}`);
   }
   return parsed.data;
 }

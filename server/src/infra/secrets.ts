@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Env } from '../config/env.js';
 import type { Logger } from './logger.js';
+import { StartupError } from './startup-error.js';
 
 export interface Secrets {
   jwtSecret: string;
@@ -16,7 +17,7 @@ export interface Secrets {
 export function resolveSecrets(env: Env, logger: Logger): Secrets {
   if (env.JWT_SECRET && env.CREDENTIALS_KEY) return { jwtSecret: env.JWT_SECRET, credentialsKey: env.CREDENTIALS_KEY };
   if (env.NODE_ENV === 'production') {
-    throw new Error('JWT_SECRET and CREDENTIALS_KEY must be set in production');
+    throw new StartupError('JWT_SECRET (32+ characters) and CREDENTIALS_KEY (32 bytes as 64 hex characters or base64) must be set when NODE_ENV=production');
   }
   const file = path.resolve(env.DATA_DIR, 'local-secrets.json');
   let stored: Partial<Secrets> = {};

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { AppContext } from '../index.js';
 
-/** Liveness with the state of the database and Redis; 503 when one is down. */
-export function healthRoutes({ infra }: AppContext): Router {
+/** Liveness with the state of the database, Redis and the lock; 503 when the database or Redis is down. */
+export function healthRoutes({ infra, services }: AppContext): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const database = await infra.orm.em
@@ -18,7 +18,13 @@ export function healthRoutes({ infra }: AppContext): Router {
           .catch(() => 'down' as const)
       : ('not-configured' as const);
     const ok = database === 'up' && redis !== 'down';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, redis, mode: infra.redis ? 'cluster' : 'single-node' });
+    const lock = infra.lock.status();
+    const status = !ok ? 'degraded' : lock.state === 'degraded' ? 'degraded' : 'ok';
+    // A lock running on database locks alone is still serving (200) but says so.
+    // Periodic duties: when each last succeeded; an overdue one is reported, not a reason to pull the node.
+    const duties = database === 'up' ? await services.jobs.duties.status().catch(() => []) : [];
+    const background = duties.some((duty) => duty.overdue) ? 'overdue' : 'ok';
+    res.status(ok ? 200 : 503).json({ status, database, redis, lock, background, duties, mode: infra.redis ? 'cluster' : 'single-node' });
   });
   return router;
 }

@@ -14,7 +14,9 @@ export interface ProviderRegistry {
 
 export function createProviderRegistry(infra: Infra): ProviderRegistry {
   const { env } = infra;
-  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  // Without PUBLIC_URL the link is relative, so it works at whichever address the browser used
+  // (localhost or 127.0.0.1); with it, links are absolute as they are shown elsewhere.
+  const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '') ?? '';
   // Host tokens must verify on every node, so the key derives from a secret all nodes share.
   const hostKey = createHash('sha256').update(`demo-host-key:${resolveSecrets(env, infra.logger).jwtSecret}`).digest('hex');
   const demo = new DemoProvider({ publicUrl, hostKey });
