@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createInfra, type Infra } from '../../server/src/infra/container.js';
@@ -8,11 +8,11 @@ import { createLogger } from '../../server/src/infra/logger.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
 import { testEnv, type TestApp } from '../setup/app.js';
 import { createTestDatabase } from '../setup/test-db.js';
+import { chromiumPath } from '../setup/chromium.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 export const CLIENT_DIR = path.join(root, 'client/build');
 export const SCREENSHOTS = path.join(import.meta.dirname, 'screenshots');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface E2eApp extends RunningServer {
   infra: Infra;
@@ -52,11 +52,10 @@ export async function startE2eApp(env: Record<string, string> = {}, clock: Clock
   return app;
 }
 
-/** Debian's Chromium, headless; never a downloaded browser. */
+/** A headless Chromium found on this machine or inside an npm package; never a downloaded browser. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: await chromiumPath(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   afterAll(() => browser.close());
