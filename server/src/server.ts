@@ -4,6 +4,7 @@ import { createApp, type AppOptions } from './app.js';
 import { attachSocketServer, type SocketServer } from './io.js';
 import type { Infra } from './infra/container.js';
 import { createServices, type AppContext } from './modules/index.js';
+import { queueRunsInServer, startJobQueue } from './jobs.js';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -16,6 +17,8 @@ export interface RunningServer {
 /** Builds the app and the socket server over `infra` and listens; tests and the entry both use it. */
 export async function startServer(infra: Infra, port: number, options: AppOptions & { host?: string } = {}): Promise<RunningServer> {
   const ctx: AppContext = { infra, services: createServices(infra) };
+  // Every node sends jobs; in single-node mode this one also runs them.
+  await startJobQueue(ctx, { work: queueRunsInServer(ctx), role: 'http' });
   const app = createApp(ctx, options);
   const http = createServer(app);
   const io = attachSocketServer(http, ctx);

@@ -2,15 +2,17 @@ import { Emitter } from '@socket.io/redis-emitter';
 import { loadEnv } from './config/env.js';
 import { createInfra } from './infra/container.js';
 import { createServices, type AppContext } from './modules/index.js';
-import { startBackgroundJobs } from './jobs.js';
+import { startBackgroundJobs, startJobQueue } from './jobs.js';
+import { runMain } from './infra/startup-error.js';
 
-/** The timer worker: no HTTP; its events reach browsers through Redis. */
+/** The worker: runs the queued jobs and the periodic duties; no HTTP; its events reach browsers through Redis. */
 async function main() {
   const env = loadEnv();
   const infra = await createInfra(env, { migrate: false, name: 'worker' });
   if (infra.redis) infra.broadcaster.attach(new Emitter(infra.redis.duplicate(), { key: 'tp-socket' }));
   else infra.logger.warn('No REDIS_URL: the worker cannot reach browsers; live updates from it are dropped');
   const ctx: AppContext = { infra, services: createServices(infra) };
+  await startJobQueue(ctx, { work: true, role: 'worker' });
   const jobs = await startBackgroundJobs(ctx, { inServer: false });
   infra.logger.info('worker started');
   const stop = async () => {
@@ -25,7 +27,4 @@ async function main() {
   process.on('SIGTERM', () => void stop());
 }
 
-main().catch((error) => {
-  console.error('Worker failed to start:', error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain('The worker could not start', main);

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'csrf/invalid',
   'rate/limited',
   'user/not-found',
+  'user/inactive',
   'group/not-found',
   'group/archived',
   'group/student-not-found',
@@ -42,6 +43,7 @@ export const ERROR_CODES = [
   'homework/gift-invalid',
   'attempt/not-found',
   'attempt/submitted',
+  'job/not-found',
   'internal/error',
 ] as const;
 
@@ -68,6 +70,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'csrf/invalid': 403,
   'rate/limited': 429,
   'user/not-found': 404,
+  'user/inactive': 409,
   'group/not-found': 404,
   'group/archived': 409,
   'group/student-not-found': 404,
@@ -94,5 +97,6 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'homework/gift-invalid': 400,
   'attempt/not-found': 404,
   'attempt/submitted': 409,
+  'job/not-found': 404,
   'internal/error': 500,
 };

@@ -16,6 +16,10 @@ export interface SmtpSink {
   messages: ReceivedMail[];
   /** Resolves with the first received mail (past or future) matching `match`. */
   waitFor(match: (mail: ReceivedMail) => boolean, ms?: number): Promise<ReceivedMail>;
+  /** Goes down: connections are refused (and open ones dropped) until `start`. */
+  stop(): Promise<void>;
+  /** Comes back on the same address. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         check();
       });
     },
+    stop: () =>
+      new Promise((resolve) => {
+        server.server.close(() => resolve());
+        server.connections.forEach((connection) => connection.close());
+      }),
+    start: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Env } from '../config/env.js';
 import type { Logger } from './logger.js';
 
@@ -17,22 +18,36 @@ export interface SentMail extends MailMessage {
 export interface Mailer {
   /** 'smtp' with SMTP_URL; 'log' otherwise (mail goes to the log and the dev mailbox). */
   readonly kind: 'smtp' | 'log';
-  send(message: MailMessage): Promise<void>;
+  /**
+   * Hands the mail over for delivery. With SMTP it is queued (retried until the server takes it) —
+   * inside `em`'s transaction, or the MikroORM transaction the caller runs in, so it is sent only if
+   * the change that caused it commits.
+   */
+  send(message: MailMessage, options?: { em?: EntityManager }): Promise<void>;
   /** The latest mails kept in memory when there is no SMTP server (newest first). */
+  recent(): SentMail[];
+}
+
+/** The wire: one attempt at handing a mail to the SMTP server (or the dev mailbox). */
+export interface MailTransport {
+  readonly kind: 'smtp' | 'log';
+  /** `messageId` is stable across retries of one mail, so a receiving server can tell a repeat. */
+  deliver(message: MailMessage, messageId?: string): Promise<void>;
   recent(): SentMail[];
 }
 
 const MAILBOX_SIZE = 50;
 
 /** SMTP when configured; otherwise a local mailbox so sign-up works on a laptop without a mail server. */
-export function createMailer(env: Env, logger: Logger): Mailer {
+export function createMailTransport(env: Env, logger: Logger): MailTransport {
   const from = env.MAIL_FROM;
   if (env.SMTP_URL) {
-    const transport: Transporter = nodemailer.createTransport(env.SMTP_URL);
+    // Bounded waits: a hung server must fail the attempt (and be retried) well before the job expires.
+    const transport: Transporter = nodemailer.createTransport({ url: env.SMTP_URL, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 });
     return {
       kind: 'smtp',
-      async send(message) {
-        await transport.sendMail({ from, ...message });
+      async deliver(message, messageId) {
+        await transport.sendMail({ from, ...message, ...(messageId ? { messageId } : {}) });
         logger.info({ to: message.to, subject: message.subject }, 'mail sent');
       },
       recent: () => [],
@@ -41,7 +56,7 @@ export function createMailer(env: Env, logger: Logger): Mailer {
   const mailbox: SentMail[] = [];
   return {
     kind: 'log',
-    async send(message) {
+    async deliver(message) {
       const mail: SentMail = { ...message, from, sentAt: new Date().toISOString() };
       mailbox.unshift(mail);
       mailbox.length = Math.min(mailbox.length, MAILBOX_SIZE);

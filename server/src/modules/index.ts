@@ -3,7 +3,9 @@ import { rooms } from '@tp/shared';
 import type { Infra } from '../infra/container.js';
 import type { AppSocket, SocketServer } from '../io.js';
 import { healthRoutes } from './health/health.routes.js';
-import { createMailer, type Mailer } from '../infra/mailer.js';
+import type { Mailer } from '../infra/mailer.js';
+import { JobsService } from './jobs/jobs.service.js';
+import { jobsRoutes } from './jobs/jobs.routes.js';
 import { UsersRepository } from './users/users.repository.js';
 import { UsersService } from './users/users.service.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -32,10 +34,15 @@ import { AnalyticsService } from './analytics/analytics.service.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { RecordingsService } from './recordings/recordings.service.js';
 import { recordingsRoutes } from './recordings/recordings.routes.js';
+import { HomeworkService } from './homework/homework.service.js';
+import { homeworkRoutes } from './homework/homework.routes.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
+  /** Every email goes through here (queued with SMTP); the same object as `jobs.mailer`. */
   mailer: Mailer;
+  /** The queue, the scheduler for jobs at a moment, the periodic duties. */
+  jobs: JobsService;
   users: UsersService;
   auth: AuthService;
   webhooks: WebhooksService;
@@ -47,6 +54,7 @@ export interface Services {
   poolAdmin: PoolAdminService;
   analytics: AnalyticsService;
   recordings: RecordingsService;
+  homework: HomeworkService;
 }
 
 export interface AppContext {
@@ -55,31 +63,36 @@ export interface AppContext {
 }
 
 export function createServices(infra: Infra): Services {
-  const mailer = createMailer(infra.env, infra.logger);
+  const jobs = new JobsService(infra);
+  const mailer = jobs.mailer;
   const users = new UsersService(new UsersRepository(infra.orm), infra.clock, infra.passwords);
   const authRepo = new AuthRepository(infra.orm);
   const sessions = new SessionsService(authRepo, users, infra);
-  users.onSessionsInvalidated((userId) => sessions.endAll(userId));
+  users.onSessionsInvalidated((userId) => sessions.endEverywhere(userId), (userId) => sessions.allowAgain(userId));
+  infra.tokens.checkRevocation((userId, issuedAtMs) => sessions.cutoffs.isCut(userId, issuedAtMs));
   const auth = new AuthService(authRepo, users, sessions, mailer, infra);
+  users.sendResetLinksWith((user) => auth.sendPasswordResetLink(user));
+  const audit = new AuditService(infra);
+  users.recordAuditIn(audit);
   const webhooks = new WebhooksService(infra, () => pool);
-  const groups = new GroupsService(infra);
-  const schedule = new ScheduleService(infra, groups);
+  const groups = new GroupsService(infra, audit);
+  const schedule = new ScheduleService(infra, groups, audit);
   groups.onChange((change) => schedule.notifier.groupChanged(change));
   const recurringRules = new RecurringRuleService(infra, groups, schedule);
   groups.guardUnarchive((teacherId, groupId, save) => recurringRules.unarchiveGroup(teacherId, groupId, save));
   users.guardWeekAnchor((userId, anchorDate, save) => recurringRules.changeWeekAnchor(userId, anchorDate, save));
-  const audit = new AuditService(infra);
   const pool = new PoolService(infra, createProviderRegistry(infra), audit, () => ({ schedule, groups }));
   const poolAdmin = new PoolAdminService(pool);
   const analytics = new AnalyticsService(infra, () => schedule);
   schedule.setCapacityCheck((startAt, endAt) => analytics.capacityWarning(startAt, endAt));
   const recordings = new RecordingsService(infra, groups);
   webhooks.onRecordingsStored((lessonId, recordingIds) => recordings.announce(lessonId, recordingIds));
-  return { mailer, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings };
+  const homework = new HomeworkService(infra, { groups, schedule });
+  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes];
 
 /** Socket handlers registered per connection. */
 export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket];

@@ -6,3 +6,4 @@ export * from './pool.js';
 export * from './webhooks.js';
 export * from './recordings.js';
 export * from './homework.js';
+export * from './jobs.js';
