@@ -95,6 +95,11 @@ export class Broadcaster {
     this.target?.in(fromRoom).socketsLeave(room);
   }
 
+  /** Closes every socket in `room` (e.g. a user's), on every node. */
+  disconnect(room: string): void {
+    this.target?.in(room).disconnectSockets(true);
+  }
+
   attach(target: Target): void {
     this.target = target;
   }

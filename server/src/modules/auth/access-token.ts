@@ -11,11 +11,20 @@ export interface AccessClaims {
   expiresAt: number;
 }
 
+/** Tells whether a user's token issued at `issuedAtMs` was revoked before it ran out. */
+export type RevocationCheck = (userId: string, issuedAtMs: number) => Promise<boolean>;
+
 /** Short-lived signed access tokens (HS256). */
 export class AccessTokens {
   private readonly key: Uint8Array;
+  private revoked: RevocationCheck = async () => false;
   constructor(secret: string, private readonly clock: Clock) {
     this.key = new TextEncoder().encode(secret);
+  }
+
+  /** The auth module plugs in its cutoffs (a deactivated user's tokens stop working at once). */
+  checkRevocation(check: RevocationCheck): void {
+    this.revoked = check;
   }
 
   async sign(userId: string, role: Role): Promise<{ token: string; expiresAt: number }> {
@@ -40,6 +49,7 @@ export class AccessTokens {
       });
       const role = roleSchema.safeParse(payload.role);
       if (!payload.sub || !role.success || !payload.exp) throw new AppError('auth/unauthenticated', 'Invalid token');
+      if (await this.revoked(payload.sub, (payload.iat ?? 0) * 1000)) throw new AppError('auth/unauthenticated', 'The session has ended; sign in again');
       return { userId: payload.sub, role: role.data, expiresAt: payload.exp * 1000 };
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new AppError('auth/unauthenticated', 'The session has expired');

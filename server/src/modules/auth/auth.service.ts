@@ -1,7 +1,9 @@
 import { LIMITS, type RegisterBody, type Role } from '@tp/shared';
+import { publicUrl } from '../../config/env.js';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { Limiter } from '../../infra/rate-limit.js';
+import { SignInGuard } from './sign-in-guard.js';
 import type { Mailer, SentMail } from '../../infra/mailer.js';
 import type { User } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
@@ -24,8 +26,7 @@ const invalidCredentials = () => new AppError('auth/invalid-credentials', 'Wrong
 
 /** Sign-in in all its forms, password reset and email confirmation. */
 export class AuthService {
-  private readonly perIp: Limiter;
-  private readonly perEmail: Limiter;
+  private readonly guard: SignInGuard;
   /** Requested mails (reset links, confirmation resends) per address, so nobody can mail-bomb an inbox. */
   private readonly requestedMail: Limiter;
 
@@ -34,34 +35,31 @@ export class AuthService {
     private readonly users: UsersService,
     readonly sessions: SessionsService,
     private readonly mailer: Mailer,
-    private readonly infra: Pick<Infra, 'clock' | 'env' | 'logger' | 'limiter'>,
+    private readonly infra: Pick<Infra, 'clock' | 'env' | 'logger' | 'limiter' | 'failureCounter'>,
   ) {
-    this.perIp = infra.limiter('sign-in-ip', LIMITS.signIn.perIpPerMinute, 60);
-    this.perEmail = infra.limiter('sign-in-email', LIMITS.signIn.perEmailPerMinute, 60);
+    this.guard = new SignInGuard(infra.failureCounter, infra.env.SIGN_IN_ADDRESS_FAILURES_PER_DAY);
     this.requestedMail = infra.limiter('requested-mail', REQUESTED_MAILS_PER_HOUR, 3600);
   }
 
   /** Where links in emails point. */
   get publicUrl(): string {
-    return (this.infra.env.PUBLIC_URL ?? `http://localhost:${this.infra.env.PORT}`).replace(/\/+$/, '');
-  }
-
-  /** Counts a sign-in attempt per client address (and per email when known); 429 past the budget. */
-  async throttleSignIn(ip: string, email?: string): Promise<void> {
-    await this.perIp.consume(ip);
-    if (email) await this.perEmail.consume(email.toLowerCase());
+    return publicUrl(this.infra.env);
   }
 
   async login(email: string, password: string, ip: string): Promise<Session> {
-    await this.throttleSignIn(ip, email);
-    return this.signInWithPassword(email, password);
+    return this.signInWithPassword(email, password, ip);
   }
 
-  private async signInWithPassword(email: string, password: string): Promise<Session> {
-    const user = await this.users.verifyCredentials(email, password);
+  /** Unknown emails go through the same steps (one hash verification included) as wrong passwords. */
+  private async signInWithPassword(email: string, password: string, ip: string): Promise<Session> {
+    const user = await this.guard.attempt(email, ip, () => this.users.verifyCredentials(email, password));
     if (!user) throw invalidCredentials();
-    await this.perEmail.reset(email.toLowerCase());
     return this.sessions.start(user);
+  }
+
+  /** An OAuth callback counts against the address until it ends in a sign-in (429 past the budget). */
+  async countOAuthAttempt(ip: string): Promise<void> {
+    await this.guard.countAddressAttempt(ip);
   }
 
   /**
@@ -69,8 +67,8 @@ export class AuthService {
    * a new one becomes an account with the chosen role.
    */
   async enter(email: string, password: string, chosenRole: Role | null, ip: string): Promise<Session & { created: boolean }> {
-    await this.throttleSignIn(ip, email);
-    if (await this.users.findByEmail(email)) return { ...(await this.signInWithPassword(email, password)), created: false };
+    if (await this.users.findByEmail(email)) return { ...(await this.signInWithPassword(email, password, ip)), created: false };
+    await this.guard.assertAddressOpen(ip);
     if (!chosenRole) throw new AppError('auth/role-required', 'Choose whether you are a teacher or a student first');
     const localPart = email.split('@')[0]!.slice(0, LIMITS.name.max);
     const user = await this.users.createAccount({ email, password, role: chosenRole, firstName: localPart, lastName: '' });
@@ -85,7 +83,7 @@ export class AuthService {
   }
 
   /** VK/Yandex: the linked account, else the account with that email (now linked), else a new one. */
-  async oauthSignIn(profile: OAuthProfile, chosenRole: Role | null): Promise<Session> {
+  async oauthSignIn(profile: OAuthProfile, chosenRole: Role | null, ip: string): Promise<Session> {
     const now = this.infra.clock.now();
     const linkedId = await this.repo.findIdentityUserId(profile.provider, profile.providerUserId);
     let user: User | null = linkedId ? await this.users.findById(linkedId) : null;
@@ -105,6 +103,7 @@ export class AuthService {
       await this.repo.linkIdentity(user.id, profile.provider, profile.providerUserId, now);
     }
     if (!user.active) throw invalidCredentials();
+    await this.guard.addressSucceeded(ip);
     return this.sessions.start(user);
   }
 
@@ -112,6 +111,16 @@ export class AuthService {
   async requestPasswordReset(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user || !user.active || !(await this.mayRequestMail(user.email))) return;
+    await this.mailResetLink(user);
+  }
+
+  /** An admin's "send a reset link": the same mail; past the address's budget the admin is told (429). */
+  async sendPasswordResetLink(user: User): Promise<void> {
+    await this.requestedMail.consume(user.email, 'Too many mails to this address; try again later');
+    await this.mailResetLink(user);
+  }
+
+  private async mailResetLink(user: User): Promise<void> {
     const token = await this.createActionToken(user.id, 'password-reset', LIMITS.resetTokenMinutes * 60_000);
     await this.send('reset', user, `${this.publicUrl}/reset-password?token=${token}`);
   }

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { LIMITS } from '@tp/shared';
+import { LIMITS, rooms } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { User } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
 import type { AuthRepository } from './auth.repository.js';
+import { AccessCutoffs } from './access-cutoffs.js';
 
 export interface Session {
   accessToken: string;
@@ -21,11 +22,16 @@ const expired = () => new AppError('auth/unauthenticated', 'The session has ende
 
 /** Access tokens plus rotating refresh tokens grouped in families (one family per sign-in). */
 export class SessionsService {
+  /** Refuses access tokens issued before a user's sessions were cut (checked by every token verification). */
+  readonly cutoffs: AccessCutoffs;
+
   constructor(
     private readonly repo: AuthRepository,
     private readonly users: UsersService,
-    private readonly infra: Pick<Infra, 'clock' | 'tokens' | 'logger'>,
-  ) {}
+    private readonly infra: Pick<Infra, 'clock' | 'tokens' | 'logger' | 'redis' | 'broadcaster'>,
+  ) {
+    this.cutoffs = new AccessCutoffs(infra.redis, infra.logger, () => infra.clock.now().getTime());
+  }
 
   /** A fresh sign-in: a new family. */
   start(user: User): Promise<Session> {
@@ -64,6 +70,23 @@ export class SessionsService {
 
   async endAll(userId: string): Promise<void> {
     await this.repo.revokeAllForUser(userId, this.infra.clock.now());
+  }
+
+  /**
+   * Signs the user out everywhere at once: refresh tokens revoked, access tokens cut off, and every
+   * open socket of theirs, on every node, told and disconnected (through the socket adapter).
+   */
+  async endEverywhere(userId: string): Promise<void> {
+    await this.endAll(userId);
+    await this.cutoffs.cut(userId);
+    const { broadcaster } = this.infra;
+    await broadcaster.emit(rooms.user(userId), 'session:expired', { reason: 'signed out by an administrator' });
+    broadcaster.disconnect(rooms.user(userId));
+  }
+
+  /** A reactivated user may sign in again at once. */
+  allowAgain(userId: string): Promise<void> {
+    return this.cutoffs.lift(userId);
   }
 
   private async issue(user: User, familyId: string): Promise<Session> {

@@ -4,6 +4,7 @@ import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import { GroupsRepository, type GroupRow } from './groups.repository.js';
 import { toGroupDto } from './groups.presenter.js';
+import type { AuditService } from '../audit/audit.service.js';
 
 export interface Actor {
   userId: string;
@@ -25,7 +26,10 @@ export class GroupsService {
   private readonly repo: GroupsRepository;
   private readonly listeners: Array<(change: GroupChange) => Promise<void>> = [];
 
-  constructor(private readonly infra: Infra) {
+  constructor(
+    private readonly infra: Infra,
+    private readonly audit: Pick<AuditService, 'record'>,
+  ) {
     this.repo = new GroupsRepository(infra.orm);
   }
 
@@ -88,14 +92,14 @@ export class GroupsService {
     if (group.archivedAt) throw new AppError('group/archived', 'The group is archived');
     const student = await this.repo.findStudentByEmail(email);
     if (!student) throw new AppError('group/student-not-found', 'No student with this email');
-    if (await this.repo.addMember(groupId, student.id)) await this.membershipChanged(group, student.id, true);
+    if (await this.repo.addMember(groupId, student.id)) await this.membershipChanged(actor, group, student.id, true);
     return this.get(actor, groupId);
   }
 
   async removeStudent(actor: Actor, groupId: string, studentId: string): Promise<GroupDto> {
     const group = await this.owned(actor, groupId);
     if (!(await this.repo.removeMember(groupId, studentId))) throw new AppError('group/student-not-found', 'The student is not in this group');
-    await this.membershipChanged(group, studentId, false);
+    await this.membershipChanged(actor, group, studentId, false);
     return this.get(actor, groupId);
   }
 
@@ -110,7 +114,7 @@ export class GroupsService {
     if (actor.role !== 'student') throw new AppError('auth/forbidden', 'Only students join groups');
     const group = await this.repo.findByInviteCode(code.trim().toUpperCase());
     if (!group || group.archivedAt) throw new AppError('group/invite-invalid', 'This invite code is not valid');
-    if (await this.repo.addMember(group.id, actor.userId)) await this.membershipChanged(group, actor.userId, true);
+    if (await this.repo.addMember(group.id, actor.userId)) await this.membershipChanged(actor, group, actor.userId, true);
     return this.get(actor, group.id);
   }
 
@@ -161,7 +165,10 @@ export class GroupsService {
     if (actor.role !== 'teacher') throw new AppError('auth/forbidden', 'Only teachers manage groups');
   }
 
-  private async membershipChanged(group: GroupRow, studentId: string, joined: boolean): Promise<void> {
+  private async membershipChanged(actor: Actor, group: GroupRow, studentId: string, joined: boolean): Promise<void> {
+    // A student joining by invite is recorded as such; a teacher adding or removing as theirs.
+    const action = joined ? (actor.userId === studentId ? 'group.member.join' : 'group.member.add') : 'group.member.remove';
+    await this.audit.record({ actor, action, outcome: 'ok', detail: { groupId: group.id, groupName: group.name, studentId } });
     const user = rooms.user(studentId);
     if (joined) this.infra.broadcaster.join(user, rooms.group(group.id));
     else this.infra.broadcaster.leave(user, rooms.group(group.id));

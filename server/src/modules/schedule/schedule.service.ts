@@ -3,6 +3,7 @@ import { LIMITS, isUuid, type CalendarEventDto, type CapacityWarningDto, type Le
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { GroupsService } from '../groups/groups.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { CalendarReader, dateSpan } from './calendar.js';
 import { ConflictChecker, conflictError, isOverlapViolation } from './conflicts.js';
 import { expandRule, isOccurrenceDate, occurrenceAt, occurrenceId, parseOccurrenceId, type Occurrence } from './expand.js';
@@ -45,6 +46,7 @@ export class ScheduleService {
   constructor(
     private readonly infra: Infra,
     private readonly groups: GroupsService,
+    private readonly audit: Pick<AuditService, 'record'>,
   ) {
     this.repo = new ScheduleRepository(infra.orm);
     this.reader = new CalendarReader(this.repo);
@@ -119,6 +121,7 @@ export class ScheduleService {
       await this.repo.insertLesson(lesson).catch((error) => this.rethrowOverlap(error, actor.userId, startAt, endAt));
     });
     const stored = (await this.repo.findLesson(id))!;
+    await this.audit.record({ actor, action: 'lesson.create', lessonId: id, outcome: 'ok', detail: { title: stored.title, groupId: stored.groupId, ...span(stored) } });
     await this.notifier.emit(stored.teacherId, stored.groupId, [lessonEvent(stored)], []);
     return { lesson: lessonDto(stored), event: lessonEvent(stored), capacityWarning: await this.capacityWarning(stored.startAt, stored.endAt) };
   }
@@ -126,9 +129,11 @@ export class ScheduleService {
   /** Edits a stored lesson, or materialises an occurrence with the changes (the rule stays). */
   async updateLesson(actor: Actor, eventId: string, changes: { title?: string; startAt?: string; endAt?: string; status?: 'scheduled' | 'cancelled' }): Promise<LessonResult> {
     if (actor.role !== 'teacher') throw new AppError('auth/forbidden', 'Only teachers edit lessons');
+    let before: { title: string; startAt: Date; endAt: Date; status: LessonStatus } | undefined;
     const lessonId = await this.withTeacherLock(actor.userId, async () => {
       const target = await this.writeTarget(actor, eventId);
       const current = target.stored ?? { ...target.occurrence, title: target.rule.title, status: 'scheduled' as LessonStatus };
+      before = current;
       if (current.status === 'live' || current.status === 'completed') {
         throw new AppError('lesson/not-editable', 'A live or completed lesson cannot be changed');
       }
@@ -156,6 +161,7 @@ export class ScheduleService {
       return write().catch((error) => this.rethrowOverlap(error, actor.userId, next.startAt, next.endAt, target.stored?.id));
     });
     const stored = (await this.repo.findLesson(lessonId))!;
+    await this.auditEdit(actor, before!, stored);
     const removed = stored.ruleId && stored.occurrenceDate ? [occurrenceId(stored.ruleId, stored.occurrenceDate)] : [];
     await this.notifier.emit(stored.teacherId, stored.groupId, [lessonEvent(stored)], removed);
     const moved = stored.status === 'scheduled' && (changes.startAt !== undefined || changes.endAt !== undefined);
@@ -238,6 +244,16 @@ export class ScheduleService {
 
   // ---- Internals ----
 
+  /** One audit line per edit: a cancel, a restore, a move (with both times) or a rename. */
+  private async auditEdit(actor: Actor, before: { title: string; startAt: Date; endAt: Date; status: LessonStatus }, after: StoredLesson): Promise<void> {
+    const moved = before.startAt.getTime() !== after.startAt.getTime() || before.endAt.getTime() !== after.endAt.getTime();
+    const action =
+      before.status !== after.status ? (after.status === 'cancelled' ? 'lesson.cancel' : 'lesson.restore') : moved ? 'lesson.move' : before.title !== after.title ? 'lesson.rename' : null;
+    if (!action) return;
+    const detail = { title: after.title, groupId: after.groupId, ...span(after), ...(moved ? { from: span(before) } : {}), ...(before.title !== after.title ? { previousTitle: before.title } : {}) };
+    await this.audit.record({ actor, action, lessonId: after.id, outcome: 'ok', detail });
+  }
+
   private async maySee(actor: Actor, teacherId: string, groupId: string, groupArchived: boolean): Promise<boolean> {
     if (actor.role === 'admin') return true;
     if (actor.role === 'teacher') return teacherId === actor.userId;
@@ -286,3 +302,5 @@ function occurrenceOf(eventId: string): { ruleId: string; date: string } | null 
   if (!occurrence && !isUuid(eventId)) throw new AppError('lesson/not-found', 'Lesson not found');
   return occurrence;
 }
+
+const span = (lesson: { startAt: Date; endAt: Date }) => ({ startAt: lesson.startAt.toISOString(), endAt: lesson.endAt.toISOString() });

@@ -8,7 +8,7 @@ export type NewUser = Pick<User, 'email' | 'role' | 'firstName' | 'lastName'> &
   Partial<Pick<User, 'passwordHash' | 'birthDate' | 'phone' | 'timezone' | 'locale' | 'emailVerified' | 'createdAt'>>;
 
 export type UserPatch = Partial<
-  Pick<User, 'firstName' | 'lastName' | 'timezone' | 'locale' | 'phone' | 'birthDate' | 'weekAnchorDate' | 'role' | 'active' | 'emailVerified' | 'passwordHash'>
+  Pick<User, 'email' | 'firstName' | 'lastName' | 'timezone' | 'locale' | 'phone' | 'birthDate' | 'weekAnchorDate' | 'role' | 'active' | 'emailVerified' | 'passwordHash'>
 >;
 
 export interface UserListFilter {
@@ -58,7 +58,12 @@ export class UsersRepository {
     const user = await em.findOne(User, { id });
     if (!user) return null;
     em.assign(user, patch);
-    await em.flush();
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw emailTaken();
+      throw error;
+    }
     return user;
   }
 

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { adminCreateUserBody, adminUpdateUserBody, adminUsersQuery, idParam, updateProfileBody } from '@tp/shared';
 import { authenticate, requireRole, who } from '../../http/guards.js';
 import { body, params, query } from '../../http/validate.js';
@@ -21,6 +21,7 @@ export function usersRoutes({ infra, services }: AppContext): Router {
   });
 
   const admin = [signedIn, requireRole('admin')];
+  const actor = (req: Request) => ({ ...who(req), ip: req.ip ?? null });
 
   router.get('/admin/users', ...admin, async (req, res) => {
     const filter = query(req, adminUsersQuery);
@@ -30,13 +31,19 @@ export function usersRoutes({ infra, services }: AppContext): Router {
 
   router.post('/admin/users', ...admin, async (req, res) => {
     const input = body(req, adminCreateUserBody);
-    res.status(201).json(presentUser(await users.adminCreate(input)));
+    res.status(201).json(presentUser(await users.adminCreate(actor(req), input)));
   });
 
   router.patch('/admin/users/:id', ...admin, async (req, res) => {
     const { id } = params(req, idParam);
     const patch = body(req, adminUpdateUserBody);
-    res.json(presentUser(await users.adminUpdate(who(req).userId, id, patch)));
+    res.json(presentUser(await users.adminUpdate(actor(req), id, patch)));
+  });
+
+  router.post('/admin/users/:id/password-reset', ...admin, async (req, res) => {
+    const { id } = params(req, idParam);
+    await users.adminSendPasswordReset(actor(req), id);
+    res.status(202).json({ ok: true });
   });
 
   return router;
