@@ -18,11 +18,13 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app', label: 'nav.dashboard', exact: true },
     { href: '/app/calendar', label: 'nav.calendar' },
     { href: '/app/groups', label: 'nav.groups' },
+    { href: '/app/homework', label: 'nav.homework' },
   ],
   student: [
     { href: '/app', label: 'nav.dashboard', exact: true },
     { href: '/app/calendar', label: 'nav.calendar' },
     { href: '/app/groups', label: 'nav.groups' },
+    { href: '/app/homework', label: 'nav.homework' },
   ],
   admin: [
     { href: '/app', label: 'nav.dashboard', exact: true },
