@@ -196,7 +196,7 @@ try {
     teachers: TEACHERS,
     accounts: ACCOUNTS,
     seconds: Number(elapsed.toFixed(1)),
-    lock: infra.lock.kind,
+    lock: infra.lock.status(),
     synchronousCommit: SYNC_COMMIT,
     retryMs: RETRY_MS,
     machine: { cpus: cpus().length, loadAverage1m: Number(loadavg()[0]!.toFixed(2)) },
@@ -221,7 +221,7 @@ try {
     console.log(`SQL statements per cycle (${(total / Math.max(1, cycles)).toFixed(2)} in all; time includes waiting for a connection):\n${perCycle.join('\n')}`);
   }
   const ok = report.invariant.overlappingLeasesPerSlot === 0 && overbookedSamples === 0;
-  console.log(`cycles/s ${report.cyclesPerSecond} · start p50/p95/p99 ${report.startLatencyMs.p50}/${report.startLatencyMs.p95}/${report.startLatencyMs.p99} ms · 429 share ${(report.share429 * 100).toFixed(1)}% · invariant ${ok ? 'OK' : 'VIOLATED'}`);
+  console.log(`cycles/s ${report.cyclesPerSecond} · start p50/p95/p99 ${report.startLatencyMs.p50}/${report.startLatencyMs.p95}/${report.startLatencyMs.p99} ms · 429 share ${(report.share429 * 100).toFixed(1)}% · invariant ${ok ? 'OK' : 'VIOLATED'} · lock ${report.lock.kind}: ${report.lock.acquired} taken, ${report.lock.fallbacks.unavailable + report.lock.fallbacks.contended} fallbacks`);
   await infra.close();
   if (!ok) process.exitCode = 1;
 } finally {
