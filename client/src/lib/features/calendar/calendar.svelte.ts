@@ -15,6 +15,8 @@ export class CalendarState {
   error = $state<unknown>(null);
   /** Bumped on every change, so the FullCalendar view knows to re-read `events`. */
   version = $state(0);
+  /** The start of the range `events` belong to (ISO), once loaded. */
+  loadedFrom: string | null = null;
   private range: { from: string; to: string } | null = null;
   private aborter: AbortController | null = null;
 
@@ -51,6 +53,7 @@ export class CalendarState {
       const events = await scheduleApi.events(from, to, aborter.signal);
       if (aborter.signal.aborted) return;
       this.events = events;
+      this.loadedFrom = from;
       this.error = null;
       this.version += 1;
     } catch (error) {

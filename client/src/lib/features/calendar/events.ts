@@ -1,4 +1,5 @@
 import type { EventInput } from '@fullcalendar/core';
+import { DateTime } from 'luxon';
 import type { CalendarEventDto } from '@tp/shared';
 
 /** Distinct, readable-on-white hues; a group keeps its colour between visits (hash of its id). */
@@ -39,4 +40,26 @@ export interface MoveRequest {
   startAt: string;
   endAt: string;
   revert: () => void;
+}
+
+/** Where the time grid opens when the shown days have no lesson. */
+export const WORKDAY_START = '08:00:00';
+
+/**
+ * The earliest wall-clock start (in `zone`) of the lessons shown in [from, to), an hour-aligned half hour
+ * before it so the block is not glued to the top; null when none is shown.
+ */
+export function firstLessonTime(events: CalendarEventDto[], from: Date, to: Date, zone: string): string | null {
+  let earliest: number | null = null;
+  for (const event of events) {
+    const start = Date.parse(event.startAt);
+    if (start >= to.getTime() || Date.parse(event.endAt) <= from.getTime()) continue;
+    const local = DateTime.fromMillis(Math.max(start, from.getTime()), { zone });
+    if (!local.isValid) continue;
+    const minutes = local.hour * 60 + local.minute;
+    earliest = earliest === null ? minutes : Math.min(earliest, minutes);
+  }
+  if (earliest === null) return null;
+  const hour = Math.floor(Math.max(0, earliest - 30) / 60);
+  return `${String(hour).padStart(2, '0')}:00:00`;
 }

@@ -1,16 +1,23 @@
 import type { DemoMeetingDto } from '@tp/shared';
 import { http } from '$lib/api/http.js';
+import { connection, onResync, onSocket } from '$lib/api/socket.js';
+import { session } from '$features/auth/session.svelte.js';
 
-/** The demo room is not signed in and has no socket: it looks again this often to notice an end. */
+/** Without a live socket (a visitor not signed in) the page looks again this often to notice an end. */
 const POLL_MS = 10_000;
 
-/** The built-in demo provider's meeting, read by its unguessable id (and the host token, if any). */
+/**
+ * The built-in demo provider's meeting, read by its unguessable id (and the host token, if any). A
+ * signed-in participant is counted by the read itself; the end and new arrivals come over the socket.
+ */
 export class DemoMeeting {
   meeting = $state<DemoMeetingDto | null>(null);
   error = $state<unknown>(null);
   loading = $state(true);
   ending = $state(false);
   endError = $state<unknown>(null);
+  /** Server clock minus this browser's, so every viewer counts the same elapsed time. */
+  private clockOffset = 0;
 
   constructor(
     private readonly meetingId: string,
@@ -21,9 +28,19 @@ export class DemoMeeting {
     return `/api/demo-meetings/${encodeURIComponent(this.meetingId)}`;
   }
 
+  get running(): boolean {
+    return this.meeting?.status === 'live';
+  }
+
+  /** Milliseconds since the lesson started, on the server's clock; null before it started. */
+  elapsedAt(browserNow: number): number | null {
+    const started = this.meeting?.startedAt;
+    return started ? browserNow + this.clockOffset - Date.parse(started) : null;
+  }
+
   async load(): Promise<void> {
     try {
-      this.meeting = await http.get<DemoMeetingDto>(this.path, this.hostToken ? { host: this.hostToken } : undefined, { noRefresh: true });
+      this.adopt(await http.get<DemoMeetingDto>(this.path, this.hostToken ? { host: this.hostToken } : undefined, { noRefresh: true }));
       this.error = null;
     } catch (error) {
       this.error = error;
@@ -32,13 +49,32 @@ export class DemoMeeting {
     }
   }
 
-  /** Loads and keeps looking while the meeting runs; returns the cleanup. */
+  /** Signs in from the cookie first (so the visit counts), loads, then follows; returns the cleanup. */
   follow(): () => void {
-    void this.load();
+    void session.restore().finally(() => this.load());
+    const mine = (lessonId: string) => lessonId === this.meeting?.lessonId;
+    const stops = [
+      onSocket('lesson:ended', ({ lessonId }) => {
+        if (mine(lessonId) && this.meeting) this.meeting = { ...this.meeting, status: 'completed' };
+      }),
+      // Restarted on a new meeting: this one is over.
+      onSocket('lesson:live', ({ lessonId, meetingId }) => {
+        if (mine(lessonId) && meetingId !== this.meetingId && this.meeting) this.meeting = { ...this.meeting, status: 'completed' };
+      }),
+      onSocket('meeting:joined', ({ meetingId, participants }) => {
+        if (meetingId === this.meetingId && this.meeting?.counted) this.meeting = { ...this.meeting, participants };
+      }),
+      onResync(({ reconnect }) => {
+        if (reconnect) void this.load();
+      }),
+    ];
     const timer = setInterval(() => {
-      if (this.meeting?.status === 'live' || this.meeting?.status === 'scheduled') void this.load();
+      if (this.running && connection.status !== 'connected') void this.load();
     }, POLL_MS);
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      for (const stop of stops) stop();
+    };
   }
 
   /** The host's End: the server releases the room exactly as when the provider reports the end. */
@@ -47,11 +83,16 @@ export class DemoMeeting {
     this.ending = true;
     this.endError = null;
     try {
-      this.meeting = await http.post<DemoMeetingDto>(`${this.path}/end`, { hostToken: this.hostToken }, { noRefresh: true });
+      this.adopt(await http.post<DemoMeetingDto>(`${this.path}/end`, { hostToken: this.hostToken }, { noRefresh: true }));
     } catch (error) {
       this.endError = error;
     } finally {
       this.ending = false;
     }
+  }
+
+  private adopt(meeting: DemoMeetingDto): void {
+    this.clockOffset = Date.parse(meeting.serverNow) - Date.now();
+    this.meeting = meeting;
   }
 }

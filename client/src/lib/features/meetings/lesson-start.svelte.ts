@@ -22,6 +22,8 @@ export class LessonStarter {
   /** The browser refused the new tab: show the host link to click instead. */
   blocked = $state(false);
   private key: string | null = null;
+  /** The flow in progress starts an ended lesson again (until it succeeds or is given up). */
+  private restarting = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly lessonId: () => string) {}
@@ -32,10 +34,18 @@ export class LessonStarter {
     return this.attempt(openPlaceholder());
   }
 
+  /** "Start again" after a mistaken end: the same flow (new tab, pool-full retries) on the restart call. */
+  restart(): Promise<void> {
+    this.key ??= newIdempotencyKey();
+    this.restarting = true;
+    return this.attempt(openPlaceholder());
+  }
+
   cancelRetry(): void {
     clearTimeout(this.timer);
     this.retryAt = null;
     this.key = null;
+    this.restarting = false;
     if (this.phase === 'waiting') this.phase = 'idle';
   }
 
@@ -85,10 +95,12 @@ export class LessonStarter {
     this.error = null;
     this.retryAt = null;
     try {
-      const meeting = await meetingsApi.start(eventId, this.key ?? newIdempotencyKey());
+      const call = this.restarting ? meetingsApi.restart : meetingsApi.start;
+      const meeting = await call(eventId, this.key ?? newIdempotencyKey());
       liveLessons.started(eventId, meeting);
       this.hostUrl = meeting.startUrl;
       this.key = null;
+      this.restarting = false;
       this.phase = 'idle';
       // An automatic retry has no click to open a tab from: try anyway, the link stays on screen.
       this.blocked = !navigate(tab ?? window.open('', '_blank'), meeting.startUrl);
@@ -97,6 +109,7 @@ export class LessonStarter {
       this.error = error;
       if (isApiError(error, 'pool/exhausted')) return this.scheduleRetry(error.retryAfter ?? 60);
       this.key = null;
+      this.restarting = false;
       this.phase = 'idle';
     }
   }

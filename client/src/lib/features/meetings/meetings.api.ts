@@ -16,6 +16,9 @@ export const meetingsApi = {
   /** The same key on a retry gets the same meeting back instead of a second one. */
   start: (lessonId: string, idempotencyKey: string) =>
     http.post<HostMeeting>(lessonPath(lessonId, 'start'), undefined, { headers: { 'Idempotency-Key': idempotencyKey } }),
+  /** A lesson ended by mistake runs again on a new meeting while its time lasts. */
+  restart: (lessonId: string, idempotencyKey: string) =>
+    http.post<HostMeeting>(lessonPath(lessonId, 'restart'), undefined, { headers: { 'Idempotency-Key': idempotencyKey } }),
   end: (lessonId: string) => http.post<{ lessonId: string; status: string }>(lessonPath(lessonId, 'end')),
   /** Students of the group get the join link; the teacher also a fresh host link. 409 when not live. */
   meeting: (lessonId: string) => http.get<MeetingDto>(lessonPath(lessonId, 'meeting')),

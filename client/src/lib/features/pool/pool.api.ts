@@ -24,5 +24,6 @@ const path = (id: string, tail = '') => `/api/pool/accounts/${encodeURIComponent
 export const poolApi = {
   create: (input: NewAccount) => http.post<AccountStateDto>('/api/pool/accounts', input),
   update: (id: string, patch: AccountPatch) => http.patch<AccountStateDto>(path(id), patch),
-  release: (id: string) => http.post<AccountStateDto & { released: number }>(path(id, '/release')),
+  /** Ends every meeting on the account; the reason is shown to each lesson's teacher and audited. */
+  release: (id: string, reason: string) => http.post<AccountStateDto & { released: number }>(path(id, '/release'), { reason }),
 };
