@@ -6,6 +6,7 @@ import { Migration20261121000005_account_pause } from './Migration20261121000005
 import { Migration20261202000006_demo_participants } from './Migration20261202000006_demo_participants.js';
 import { Migration20261202000008_job_queue } from './Migration20261202000008_job_queue.js';
 import { Migration20261202000009_homework } from './Migration20261202000009_homework.js';
+import { Migration20261202000010_chat } from './Migration20261202000010_chat.js';
 
 /** Applied in order; a module adds its migration at the end. */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000006_demo_participants', class: Migration20261202000006_demo_participants },
   { name: 'Migration20261202000008_job_queue', class: Migration20261202000008_job_queue },
   { name: 'Migration20261202000009_homework', class: Migration20261202000009_homework },
+  { name: 'Migration20261202000010_chat', class: Migration20261202000010_chat },
 ];

@@ -4,6 +4,7 @@ import { Group, GroupMember } from './groups/group.entity.js';
 import { Lesson, RecurringRule } from './schedule/schedule.entity.js';
 import { MeetingAccount, MeetingLease, LessonRecording } from './pool/pool.entity.js';
 import { AuditEntry } from './audit/audit.entity.js';
+import { homeworkEntities } from './homework/homework.entity.js';
 
 /** Every entity the ORM knows; a module adds its own here. */
-export const allEntities = [User, RefreshToken, ActionToken, OAuthIdentity, Group, GroupMember, Lesson, RecurringRule, MeetingAccount, MeetingLease, LessonRecording, AuditEntry];
+export const allEntities = [User, RefreshToken, ActionToken, OAuthIdentity, Group, GroupMember, Lesson, RecurringRule, MeetingAccount, MeetingLease, LessonRecording, AuditEntry, ...homeworkEntities];

@@ -36,6 +36,9 @@ import { RecordingsService } from './recordings/recordings.service.js';
 import { recordingsRoutes } from './recordings/recordings.routes.js';
 import { HomeworkService } from './homework/homework.service.js';
 import { homeworkRoutes } from './homework/homework.routes.js';
+import { ChatService } from './chat/chat.service.js';
+import { chatRoutes } from './chat/chat.routes.js';
+import { chatSocket } from './chat/chat.socket.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
@@ -55,6 +58,7 @@ export interface Services {
   analytics: AnalyticsService;
   recordings: RecordingsService;
   homework: HomeworkService;
+  chat: ChatService;
 }
 
 export interface AppContext {
@@ -88,14 +92,15 @@ export function createServices(infra: Infra): Services {
   const recordings = new RecordingsService(infra, groups);
   webhooks.onRecordingsStored((lessonId, recordingIds) => recordings.announce(lessonId, recordingIds));
   const homework = new HomeworkService(infra, { groups, schedule });
-  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework };
+  const chat = new ChatService(infra, groups);
+  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes];
 
 /** Socket handlers registered per connection. */
-export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket];
+export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket, chatSocket];
 
 /** Rooms a user's sockets join on connect beyond user/role rooms (groups, teacher, admin pool). */
 export const roomProviders: Array<(ctx: AppContext, user: { userId: string; role: string }) => Promise<string[]>> = [

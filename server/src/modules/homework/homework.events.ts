@@ -1,0 +1,43 @@
+import { rooms } from '@tp/shared';
+import type { Infra } from '../../infra/container.js';
+import type { AttemptsRepository } from './attempts.repository.js';
+import type { HomeworkRepository, HomeworkRow } from './homework.repository.js';
+import { presentAttempt, presentStudentHomework, presentSubmissionRow } from './homework.presenter.js';
+import type { StandingRepository } from './standing.repository.js';
+import { resultsVisible } from './visibility.js';
+
+/** Pushes homework events after commit: the group hears of new work, the teacher of rows, a student of their grades. */
+export class HomeworkEvents {
+  constructor(
+    private readonly infra: Infra,
+    private readonly homework: HomeworkRepository,
+    private readonly attempts: AttemptsRepository,
+    private readonly standing: StandingRepository,
+  ) {}
+
+  async published(row: HomeworkRow): Promise<void> {
+    const now = this.infra.clock.now();
+    await this.infra.broadcaster.emit(rooms.group(row.groupId), 'homework:published', { homework: presentStudentHomework(row, undefined, now, false) });
+  }
+
+  /** The student's row of the teacher's submissions table, complete. */
+  async rowChanged(row: HomeworkRow, studentId: string, event: 'homework:submitted' | 'homework:attempt-updated'): Promise<void> {
+    const [standing] = await this.standing.forHomework(row.id, studentId);
+    if (!standing) return;
+    await this.infra.broadcaster.emit(rooms.teacher(row.teacherId), event, { homeworkId: row.id, row: presentSubmissionRow(standing, row.maxH, this.infra.clock.now()) });
+  }
+
+  /** Tells a student their attempt was (re)graded; scores only if the results are visible to them. */
+  async graded(homeworkId: string, attemptId: string): Promise<void> {
+    const [row, attempt] = await Promise.all([this.homework.find(homeworkId), this.attempts.find(attemptId)]);
+    if (!row || !attempt) return;
+    const now = this.infra.clock.now();
+    const [[standing], answers, questions] = await Promise.all([this.standing.forHomework(homeworkId, attempt.studentId), this.attempts.answers([attempt.id]), this.homework.questions(homeworkId)]);
+    const visible = resultsVisible(row, standing?.dueAt ?? row.dueAt, now);
+    await this.infra.broadcaster.emit(rooms.user(attempt.studentId), 'homework:graded', {
+      homeworkId,
+      attempt: presentAttempt(attempt, answers, questions, visible),
+      homework: presentStudentHomework(row, standing, now, visible),
+    });
+  }
+}
