@@ -50,4 +50,18 @@ export const LIMITS = {
   },
   /** An admin's reason for releasing a room by hand, characters. */
   releaseReason: { min: 3, max: 500 },
+  chat: {
+    /** Characters of one message. */
+    messageChars: 4_000,
+    /** Messages one sender may send: a burst of this many … */
+    burst: 20,
+    /** … per this many seconds. */
+    burstSeconds: 10,
+    /** Messages per history page. */
+    page: { default: 50, max: 100 },
+    /** Characters of a search query. */
+    queryChars: 200,
+    /** A client id (idempotency key) of a message. */
+    clientIdChars: 64,
+  },
 } as const;

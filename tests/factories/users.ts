@@ -3,6 +3,7 @@ import argon2 from 'argon2';
 import type { Role } from '@tp/shared';
 import type { TestApp } from '../setup/app.js';
 import { User } from '../../server/src/modules/users/user.entity.js';
+import { PASSWORD_HASH_OPTIONS } from '../../server/src/infra/password-hasher.js';
 
 export const DEFAULT_PASSWORD = 'Passw0rd!';
 let cachedHash: string | undefined;
@@ -17,7 +18,7 @@ export interface BuiltUser {
 /** Inserts a user (teacher by default) with a known password and returns a token for it. */
 export async function buildUser(app: TestApp, overrides: Partial<Pick<User, 'email' | 'role' | 'firstName' | 'lastName' | 'timezone' | 'weekAnchorDate' | 'locale'>> & { password?: string } = {}): Promise<BuiltUser> {
   const password = overrides.password ?? DEFAULT_PASSWORD;
-  const hash = password === DEFAULT_PASSWORD ? (cachedHash ??= await argon2.hash(DEFAULT_PASSWORD, { type: argon2.argon2id })) : await argon2.hash(password, { type: argon2.argon2id });
+  const hash = password === DEFAULT_PASSWORD ? (cachedHash ??= await argon2.hash(DEFAULT_PASSWORD, PASSWORD_HASH_OPTIONS)) : await argon2.hash(password, PASSWORD_HASH_OPTIONS);
   const em = app.infra.orm.em.fork();
   const user = em.create(User, {
     id: randomUUID(),

@@ -58,6 +58,10 @@ export const envSchema = z.object({
   SIGN_IN_ADDRESS_FAILURES_PER_DAY: integer(0, 1_000_000).optional(),
   /** Password hashes run at once (default: one per core, less one for the event loop). */
   PASSWORD_HASH_CONCURRENCY: integer(1, 64).optional(),
+  /** Chat messages one sender may send per LIMITS.chat.burstSeconds (default LIMITS.chat.burst; 0 turns it off, for benchmarks). */
+  CHAT_SEND_BURST: integer(0, 100_000).optional(),
+  /** Seconds a user stays online after the last heartbeat of their node (a crashed node's users go offline after this). */
+  PRESENCE_TTL_S: integer(3, 600).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -6,12 +6,14 @@ import { createLogger, type Logger } from './logger.js';
 import { createRedis } from './redis.js';
 import { InProcessLock, RedisLock, type Lock } from './lock.js';
 import { Broadcaster, MemorySequence, RedisSequence } from './broadcast.js';
-import { limiterFactory, type LimiterFactory } from './rate-limit.js';
+import { failureCounterFactory, limiterFactory, type FailureCounterFactory, type LimiterFactory } from './rate-limit.js';
+import { PasswordHasher, defaultHashConcurrency } from './password-hasher.js';
 import { SecretBox } from './crypto.js';
 import { resolveSecrets } from './secrets.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { AccessTokens } from '../modules/auth/access-token.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { fallbackReporter, probeLock } from './lock-health.js';
 
 /** Everything a service may depend on, built once per process (or per test app). */
 export interface Infra {
@@ -24,6 +26,10 @@ export interface Infra {
   lock: Lock;
   broadcaster: Broadcaster;
   limiter: LimiterFactory;
+  /** Counters of failures only (sign-in). */
+  failureCounter: FailureCounterFactory;
+  /** argon2id behind a queue bounded by the cores. */
+  passwords: PasswordHasher;
   secretBox: SecretBox;
   tokens: AccessTokens;
   metrics: Metrics;
@@ -58,6 +64,7 @@ export async function createInfra(env: Env, options: InfraOptions = {}): Promise
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
 
+  const metrics = createMetrics();
   let redis: Redis | null = null;
   let lock: Lock;
   let broadcaster: Broadcaster;
@@ -65,7 +72,8 @@ export async function createInfra(env: Env, options: InfraOptions = {}): Promise
     redis = createRedis(env.REDIS_URL, options.name ?? 'teaching-panel');
     redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
     closers.unshift(() => redis!.quit().catch(() => redis!.disconnect()));
-    lock = new RedisLock(redis, (error) => logger.warn({ err: String(error) }, 'redlock unavailable; relying on database locks'));
+    lock = new RedisLock(redis, fallbackReporter(logger, metrics));
+    await probeLock(lock, logger);
     broadcaster = new Broadcaster(null, new RedisSequence(redis));
   } else {
     lock = new InProcessLock();
@@ -82,9 +90,14 @@ export async function createInfra(env: Env, options: InfraOptions = {}): Promise
     lock,
     broadcaster,
     limiter: limiterFactory(redis),
+    failureCounter: failureCounterFactory(redis),
+    passwords: new PasswordHasher(env.PASSWORD_HASH_CONCURRENCY ?? defaultHashConcurrency(), {
+      queueLength: (waiting) => metrics.passwordHashQueue.set(waiting),
+      operation: (kind) => metrics.passwordHashes.inc({ operation: kind }),
+    }),
     secretBox: new SecretBox(secrets.credentialsKey),
     tokens: new AccessTokens(secrets.jwtSecret, clock),
-    metrics: createMetrics(),
+    metrics,
     onClose(close) {
       closers.unshift(close);
     },

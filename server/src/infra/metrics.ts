@@ -16,6 +16,23 @@ export function createMetrics() {
     help: 'Socket.IO connections open on this node',
     registers: [registry],
   });
-  return { registry, httpDuration, connectedSockets };
+  const lockFallbacks = new client.Counter({
+    name: 'lock_fallbacks_total',
+    help: 'Work run without the Redis lock (Redis unavailable, or the key contended past the retry budget)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const passwordHashQueue = new client.Gauge({
+    name: 'password_hash_queue_length',
+    help: 'Password hashes and verifications waiting for a hashing slot',
+    registers: [registry],
+  });
+  const passwordHashes = new client.Counter({
+    name: 'password_hash_operations_total',
+    help: 'argon2 hashes and verifications started',
+    labelNames: ['operation'],
+    registers: [registry],
+  });
+  return { registry, httpDuration, connectedSockets, lockFallbacks, passwordHashQueue, passwordHashes };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

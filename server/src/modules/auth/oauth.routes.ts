@@ -45,7 +45,8 @@ export function oauthRoutes({ infra, services }: AppContext): Router {
   router.get('/auth/oauth/:provider/callback', async (req, res, next) => {
     const provider = providerOf(req);
     const { state, error } = query(req, oauthCallbackQuery);
-    await services.auth.throttleSignIn(req.ip ?? 'unknown');
+    const address = req.ip ?? 'unknown';
+    await services.auth.countOAuthAttempt(address);
     const fail = (reason: string) => {
       res.clearCookie(OAUTH_STATE_COOKIE, stateCookie());
       res.redirect(302, `/?error=${encodeURIComponent(reason)}`);
@@ -61,7 +62,7 @@ export function oauthRoutes({ infra, services }: AppContext): Router {
         infra.logger.warn({ provider, err: err instanceof Error ? err.message : err }, 'OAuth exchange failed');
         return fail('oauth-failed');
       }
-      services.auth.oauthSignIn(profile as OAuthProfile, readRoleCookie(req, tokens)).then(
+      services.auth.oauthSignIn(profile as OAuthProfile, readRoleCookie(req, tokens), address).then(
         (session) => {
           res.clearCookie(OAUTH_STATE_COOKIE, stateCookie());
           setRefreshCookie(res, env, session);
