@@ -6,7 +6,7 @@
  * one node, and two nodes sharing events through Redis.
  */
 import { parseArgs } from 'node:util';
-import { Child, createBenchDatabase, kb, mb, sleep, startBareNode, startNode, tokensFor } from './fanout/harness.js';
+import { Child, createBenchDatabase, kb, mb, pinning, sleep, startBareNode, startNode, tokensFor } from './fanout/harness.js';
 
 const { values } = parseArgs({
   allowNegative: true,
@@ -19,9 +19,13 @@ const groupCount = Number(values.groups);
 /** Client processes sharing the connections, so one process's event loop is not what is measured. */
 const processCount = Math.max(1, Number(values.processes));
 
+console.log(pinning ? `pinned: servers on core ${pinning.servers}, client harness on core ${pinning.clients} (BENCH_PIN=0 to share all cores)` : 'not pinned: servers and the client harness share every core');
 console.log(`fan-out benchmark: ${clients} connections from ${processCount} client processes (half admins, half students in ${groupCount} groups), ${rounds} rounds every ${intervalMs} ms`);
 const db = await createBenchDatabase(Math.ceil(clients / 2), Math.floor(clients / 2), groupCount);
 const tokens = [...(await tokensFor(db.admins, 'admin')), ...(await tokensFor(db.students, 'student'))];
+
+/** Burst p99 per configuration, for the ratios against the bare floor printed at the end. */
+const burstP99 = new Map<string, number>();
 
 async function run(label: string, nodeCount: number, bare = false): Promise<void> {
   const nodes: Array<Awaited<ReturnType<typeof startNode>>> = [];
@@ -76,6 +80,7 @@ async function run(label: string, nodeCount: number, bare = false): Promise<void
       console.log(`    events delivered    ${received} / ${expected} (${((received / expected) * 100).toFixed(2)}%)`);
       console.log(`    delivery latency    p50 ${at(0.5)} ms   p95 ${at(0.95)} ms   p99 ${at(0.99)} ms   max ${latencies.at(-1) ?? NaN} ms`);
       console.log(`    client CPU/event    ${clientCpu.toFixed(1)} µs (the harness's own share of the 2 cores)`);
+      if (shape === 'burst') burstP99.set(label, at(0.99));
       if (shape === 'burst') console.log(`    node 1 send/round   median ${sendMs[sendMs.length >> 1]!.toFixed(1)} ms   max ${sendMs.at(-1)!.toFixed(1)} ms`);
       return period;
     }
@@ -97,10 +102,18 @@ async function run(label: string, nodeCount: number, bare = false): Promise<void
   }
 }
 
+const FLOOR = 'transport floor: a bare WebSocket server, no Socket.IO and no product code (--no-bare skips)';
+const ONE_NODE = 'one node (single-node mode, in-memory adapter)';
+const TWO_NODES = 'two nodes sharing events through Redis (emits on node 1)';
 try {
-  if (values.bare) await run('transport floor: a bare WebSocket server, no Socket.IO and no product code (--no-bare skips)', 1, true);
-  await run('one node (single-node mode, in-memory adapter)', 1);
-  await run('two nodes sharing events through Redis (emits on node 1)', 2);
+  if (values.bare) await run(FLOOR, 1, true);
+  await run(ONE_NODE, 1);
+  await run(TWO_NODES, 2);
+  const floor = burstP99.get(FLOOR);
+  if (floor) {
+    const ratio = (label: string) => ((burstP99.get(label) ?? NaN) / floor).toFixed(2);
+    console.log(`\nburst p99 against the floor's ${floor} ms: one node ${ratio(ONE_NODE)}×, two nodes ${ratio(TWO_NODES)}× (target for one node ≤ 1.5×)`);
+  }
 } finally {
   await db.drop();
 }

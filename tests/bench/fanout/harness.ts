@@ -1,5 +1,6 @@
 /** Shared plumbing of the socket benchmarks: a throwaway database with users, and child processes over IPC. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
@@ -78,14 +79,29 @@ export async function tokensFor(userIds: string[], role: 'admin' | 'student'): P
 }
 
 /** A child process answering typed IPC messages. */
+/**
+ * Which cores the benchmark's processes may run on. With two or more cores and `taskset` present,
+ * servers take the first core and the client harness the rest, so a comparison between servers is not
+ * decided by who wins the shared cores. BENCH_PIN=0 turns pinning off.
+ */
+export const pinning: { servers: string; clients: string } | null = (() => {
+  const cores = availableParallelism();
+  if (process.env.BENCH_PIN === '0' || cores < 2) return null;
+  if (spawnSync('taskset', ['-c', '0', 'true']).status !== 0) return null;
+  return { servers: '0', clients: cores === 2 ? '1' : `1-${cores - 1}` };
+})();
+
 export class Child {
   private readonly waiting = new Map<string, Array<(message: Record<string, unknown>) => void>>();
   readonly process: ChildProcess;
 
-  constructor(file: string, env: Record<string, string>) {
+  constructor(file: string, env: Record<string, string>, role: 'servers' | 'clients' = file.startsWith('clients') ? 'clients' : 'servers') {
     // BENCH_NODE_ARGS passes extra flags to the children, e.g. `--cpu-prof --cpu-prof-dir=prof`.
     const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    this.process = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', ...extra, '--import', 'tsx', path.resolve(import.meta.dirname, file)], {
+    const node = [process.execPath, '--expose-gc', '--max-old-space-size=4096', ...extra, '--import', 'tsx', path.resolve(import.meta.dirname, file)];
+    // taskset execs node in place, so the IPC channel and the pid stay the child's own.
+    const command = pinning ? ['taskset', '-c', pinning[role], ...node] : node;
+    this.process = spawn(command[0]!, command.slice(1), {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...env },
     });
