@@ -159,7 +159,8 @@ function readQuestion(block: string): Record<string, unknown> {
   if (after.includes('{')) fail('only one answer block per question');
   const answer = readAnswerBlock(text.slice(open + 1, close));
   const prompt = before || (name ? clean(name[1]) : '');
-  if (!after) return { ...answer, points: 1, prompt: prompt || '…' };
+  // A tail of punctuation only (`{#1822}.`) closes the sentence: no blank to fill.
+  if (/^[\p{P}\s]*$/u.test(after)) return { ...answer, points: 1, prompt: prompt || '…' };
   // Text after the block: the missing-word form, a cloze with one gap.
   const gapRule =
     answer.type === 'single_choice'
