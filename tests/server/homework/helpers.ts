@@ -14,3 +14,9 @@ export function api(app: TestApp, token: string) {
 }
 
 export const DAY_MS = 86_400_000;
+
+/** Calls as a user with a token signed now (tests that move the clock outlive a token's 15 minutes). */
+export async function apiNow(app: TestApp, user: { id: string; role: string }) {
+  const { token } = await app.infra.tokens.sign(user.id, user.role as 'student');
+  return api(app, token);
+}
