@@ -36,7 +36,7 @@ export interface Submissions {
   rows: SubmissionRowDto[];
   at: string;
 }
-export type QuestionWrite = { question: TeacherQuestionDto; homework?: HomeworkDto; regraded?: number };
+export type QuestionWrite = { question: TeacherQuestionDto; regraded?: number };
 
 const base = (id: string) => `/api/homework/${id}`;
 type One = { homework: HomeworkDto };
@@ -49,33 +49,30 @@ export const homeworkApi = {
   studentView: (id: string) => http.get<StudentHomework>(base(id)),
   create: (body: Partial<CreateHomeworkBody> & Pick<CreateHomeworkBody, 'groupId' | 'title'>) => http.post<One>('/api/homework', body).then(one),
   update: (id: string, changes: UpdateHomeworkBody) => http.patch<One>(base(id), changes).then(one),
-  remove: (id: string) => http.delete<void>(base(id)),
-  publish: (id: string, body: { lessonId?: string; dueAt?: string } = {}) => http.post<One>(`${base(id)}/publish`, body).then(one),
+  publish: (id: string) => http.post<One>(`${base(id)}/publish`).then(one),
   close: (id: string) => http.post<One>(`${base(id)}/close`).then(one),
   releaseResults: (id: string) => http.post<One>(`${base(id)}/release`).then(one),
 
   addQuestion: (id: string, question: QuestionBody) => http.post<QuestionWrite>(`${base(id)}/questions`, question),
+  /** Once students have answered, the server regrades every submitted attempt and says how many. */
   updateQuestion: (id: string, questionId: string, question: QuestionBody) => http.put<QuestionWrite>(`${base(id)}/questions/${questionId}`, question),
+  duplicateQuestion: (id: string, questionId: string) => http.post<QuestionWrite>(`${base(id)}/questions/${questionId}/duplicate`),
   deleteQuestion: (id: string, questionId: string) => http.delete<void>(`${base(id)}/questions/${questionId}`),
-  reorder: (id: string, questionIds: string[]) => http.put<void>(`${base(id)}/questions/order`, { questionIds }),
+  reorder: (id: string, questionIds: string[]) => http.put<{ questions: TeacherQuestionDto[] }>(`${base(id)}/questions/order`, { questionIds }).then((body) => body.questions),
 
   importGift: (homeworkId: string, gift: string) => http.post<{ imported: number; questions: TeacherQuestionDto[] }>('/api/homework/import/gift', { homeworkId, gift }),
   exportGift: (id: string) => downloadText(`${base(id)}/export/gift`),
 
   submissions: (id: string) => http.get<Submissions>(`${base(id)}/submissions`),
-  setOverride: (id: string, studentId: string, body: OverrideBody) => http.put<unknown>(`${base(id)}/overrides/${studentId}`, body),
+  studentAttempts: (id: string, studentId: string) => http.get<{ attempts: AttemptDto[] }>(`${base(id)}/students/${studentId}/attempts`).then((body) => body.attempts),
+  setOverride: (id: string, studentId: string, body: OverrideBody) => http.put<{ row: SubmissionRowDto }>(`${base(id)}/overrides/${studentId}`, body).then((r) => r.row),
 
-  start: (id: string) => http.post<AttemptDto | { attempt: AttemptDto }>(`${base(id)}/attempts`).then(unwrapAttempt),
-  attempt: (attemptId: string) => http.get<AttemptDto | { attempt: AttemptDto }>(`/api/attempts/${attemptId}`).then(unwrapAttempt),
-  saveAnswer: (attemptId: string, questionId: string, answer: Answer | unknown) => http.put<unknown>(`/api/attempts/${attemptId}/answers/${questionId}`, { answer }),
+  start: (id: string) => http.post<{ attempt: AttemptDto }>(`${base(id)}/attempts`).then((body) => body.attempt),
+  saveAnswer: (attemptId: string, questionId: string, answer: Answer | unknown) => http.put<{ questionId: string; savedAt: string }>(`/api/attempts/${attemptId}/answers/${questionId}`, { answer }),
   submit: (attemptId: string) => http.post<SubmitResult>(`/api/attempts/${attemptId}/submit`),
   grade: (attemptId: string, body: { questionId: string; points: number; comment?: string }) =>
-    http.post<AttemptDto | { attempt: AttemptDto }>(`/api/attempts/${attemptId}/grades`, body).then(unwrapAttempt),
+    http.post<{ attempt: AttemptDto }>(`/api/attempts/${attemptId}/grades`, body).then((r) => r.attempt),
 };
-
-function unwrapAttempt(body: AttemptDto | { attempt: AttemptDto }): AttemptDto {
-  return 'attempt' in body && typeof body.attempt === 'object' && body.attempt !== null && !('homeworkId' in body) ? body.attempt : (body as AttemptDto);
-}
 
 /** The GIFT export is plain text, not JSON: fetched with the same token, then offered as a file. */
 async function downloadText(path: string): Promise<string> {

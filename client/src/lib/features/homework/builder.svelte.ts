@@ -51,19 +51,18 @@ export class HomeworkBuilder {
     const body = stripIds(draft);
     const write = editing?.id ? await homeworkApi.updateQuestion(this.id, editing.id, body) : await homeworkApi.addQuestion(this.id, body);
     this.put(write.question);
-    if (write.homework) this.homework = write.homework;
     this.regraded = typeof write.regraded === 'number' && write.regraded > 0 ? write.regraded : null;
     this.editing = null;
     await this.refreshTotals();
   }
 
-  async duplicate(question: TeacherQuestionDto, copy: Draft): Promise<void> {
-    const write = await homeworkApi.addQuestion(this.id, copy);
-    this.put(write.question);
-    // The copy lands at the end; move it right under its original.
-    const order = this.questions.map((q) => q.id).filter((id) => id !== write.question.id);
-    order.splice(order.indexOf(question.id) + 1, 0, write.question.id);
-    await this.reorder(order.map((id) => this.questions.find((q) => q.id === id)!));
+  /** The server copies the question (fresh part ids) to the end; it is moved right under its original. */
+  async duplicate(question: TeacherQuestionDto): Promise<void> {
+    const write = await homeworkApi.duplicateQuestion(this.id, question.id);
+    const order = [...this.questions.filter((q) => q.id !== write.question.id)];
+    order.splice(order.findIndex((q) => q.id === question.id) + 1, 0, write.question);
+    await this.reorder(order);
+    await this.refreshTotals();
   }
 
   async remove(questionId: string): Promise<void> {
@@ -76,15 +75,15 @@ export class HomeworkBuilder {
     const before = this.questions;
     this.questions = questions.map((q, position) => ({ ...q, position }));
     try {
-      await homeworkApi.reorder(this.id, questions.map((q) => q.id));
+      this.questions = sortQuestions(await homeworkApi.reorder(this.id, questions.map((q) => q.id)));
     } catch (error) {
       this.questions = before;
       throw error;
     }
   }
 
-  async publish(options: { lessonId?: string; dueAt?: string }): Promise<void> {
-    this.homework = await homeworkApi.publish(this.id, options);
+  async publish(): Promise<void> {
+    this.homework = await homeworkApi.publish(this.id);
   }
 
   async close(): Promise<void> {

@@ -38,7 +38,8 @@ export class FreeTextGrading {
   async show(index: number): Promise<void> {
     this.index = Math.min(Math.max(0, index), Math.max(0, this.rows.length - 1));
     const row = this.rows[this.index];
-    this.attempt = row?.attemptId ? await homeworkApi.attempt(row.attemptId) : null;
+    const attempts = row?.attemptId ? await homeworkApi.studentAttempts(this.id, row.studentId) : [];
+    this.attempt = attempts.find((a) => a.id === row?.attemptId) ?? null;
   }
 
   async grade(questionId: string, points: number, comment: string): Promise<void> {

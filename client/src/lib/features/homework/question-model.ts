@@ -46,22 +46,6 @@ export function option(credit: number | undefined): { id: string; text: string; 
 export const pair = () => ({ id: newId(), stem: '', choiceId: newId(), choice: '' });
 export const item = () => ({ id: newId(), text: '' });
 
-/** A copy with new part ids (a duplicated question must not share ids with its original). */
-export function duplicateDraft(question: Draft): Draft {
-  const copy = structuredClone(stripIds(question)) as Draft;
-  const renew = <T extends { id?: string }>(list: T[]) => list.map((part) => ({ ...part, id: newId() }));
-  if (copy.type === 'single_choice' || copy.type === 'multiple_response') copy.options = renew(copy.options);
-  if (copy.type === 'matching') {
-    copy.pairs = copy.pairs.map((p) => ({ ...p, id: newId(), choiceId: newId() }));
-    copy.distractors = renew(copy.distractors);
-  }
-  if (copy.type === 'ordering') copy.items = renew(copy.items);
-  if (copy.type === 'cloze') {
-    copy.gaps = copy.gaps.map((gap) => ({ ...gap, id: newId(), rule: gap.rule.kind === 'choice' ? { ...gap.rule, options: renew(gap.rule.options) } : gap.rule }));
-  }
-  return copy;
-}
-
 /** The body to send: the stored question without its id and place. */
 export function stripIds(question: Draft | TeacherQuestionDto): Draft {
   const { id: _id, position: _position, ...body } = question as TeacherQuestionDto;

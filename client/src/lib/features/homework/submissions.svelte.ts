@@ -56,13 +56,11 @@ export class SubmissionsLive {
   }
 
   async setExcused(studentId: string, excused: boolean): Promise<void> {
-    await homeworkApi.setOverride(this.id, studentId, { excused });
-    await this.load();
+    this.put(await homeworkApi.setOverride(this.id, studentId, { excused }));
   }
 
   async extend(studentId: string, dueAt: string | null): Promise<void> {
-    await homeworkApi.setOverride(this.id, studentId, { dueAt });
-    await this.load();
+    this.put(await homeworkApi.setOverride(this.id, studentId, { dueAt }));
   }
 
   put(row: SubmissionRowDto): void {

@@ -37,7 +37,7 @@ export class HomeworkTake {
       this.student = view.student;
       this.attempts = view.attempts ?? [];
       const open = this.attempts.find((a) => a.state === 'in_progress') ?? null;
-      if (open && open.id !== this.current?.id) this.takeUp(open.questions ? open : await homeworkApi.attempt(open.id));
+      if (open && open.id !== this.current?.id) this.takeUp(open);
       if (!open) this.putDown();
       this.error = null;
     } catch (error) {
@@ -50,7 +50,7 @@ export class HomeworkTake {
   async start(): Promise<void> {
     const attempt = await homeworkApi.start(this.id);
     this.attempts = [...this.attempts.filter((a) => a.id !== attempt.id), attempt];
-    this.takeUp(attempt.questions ? attempt : await homeworkApi.attempt(attempt.id));
+    this.takeUp(attempt);
   }
 
   change(questionId: string, answer: Record<string, unknown>): void {
