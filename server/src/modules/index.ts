@@ -34,6 +34,7 @@ import { AnalyticsService } from './analytics/analytics.service.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { RecordingsService } from './recordings/recordings.service.js';
 import { recordingsRoutes } from './recordings/recordings.routes.js';
+import { docsRoutes } from './docs/docs.routes.js';
 import { HomeworkService } from './homework/homework.service.js';
 import { homeworkRoutes } from './homework/homework.routes.js';
 import { ChatService } from './chat/chat.service.js';
@@ -97,7 +98,7 @@ export function createServices(infra: Infra): Services {
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes, docsRoutes];
 
 /** Socket handlers registered per connection. */
 export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket, chatSocket];
