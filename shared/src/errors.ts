@@ -44,6 +44,10 @@ export const ERROR_CODES = [
   'attempt/not-found',
   'attempt/submitted',
   'job/not-found',
+  'chat/not-found',
+  'chat/read-only',
+  'chat/not-allowed',
+  'message/not-found',
   'internal/error',
 ] as const;
 
@@ -98,5 +102,9 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'attempt/not-found': 404,
   'attempt/submitted': 409,
   'job/not-found': 404,
+  'chat/not-found': 404,
+  'chat/read-only': 409,
+  'chat/not-allowed': 403,
+  'message/not-found': 404,
   'internal/error': 500,
 };

@@ -86,6 +86,15 @@ export class Broadcaster {
     return sent;
   }
 
+  /**
+   * One emit to the union of `targetRooms` (a socket in several gets it once), unnumbered: for events
+   * that carry their own order (chat messages have a per-chat seq). One Redis publish however many rooms.
+   */
+  emitToRooms<E extends keyof ServerToClientEvents>(targetRooms: string[], event: E, payload: Payload<E>): void {
+    if (!this.target || !targetRooms.length) return;
+    (this.target.to(targetRooms) as unknown as { emit: (e: string, p: unknown) => void }).emit(event, payload);
+  }
+
   /** Makes every socket of `fromRoom` (e.g. a user's) join `room` too, on every node. */
   join(fromRoom: string, room: string): void {
     this.target?.in(fromRoom).socketsJoin(room);

@@ -7,3 +7,4 @@ export * from './webhooks.js';
 export * from './recordings.js';
 export * from './homework.js';
 export * from './jobs.js';
+export * from './chat.js';

@@ -6,6 +6,7 @@ import type { CalendarEventDto } from '../schemas/schedule.js';
 import type { RecordingDto } from '../schemas/recordings.js';
 import type { AccountStateDto, DemoParticipantDto, PoolStatsDto } from '../schemas/pool.js';
 import type { AttemptDto, StudentHomeworkDto, SubmissionRowDto } from '../schemas/homework.js';
+import type { ChatMessageDto, ChatSendPayload, SendAckDto } from '../schemas/chat.js';
 
 /** Every room-scoped event carries the room and its sequence number so a client can spot gaps. */
 export interface EventMeta {
@@ -96,6 +97,36 @@ export interface PoolSnapshotPayload {
   at: string;
 }
 
+/**
+ * A message as it is now (new, edited or deleted), to every member's user room. `message.seq` is the
+ * chat's own order: a client that sees a gap after its last seq fetches what it missed.
+ */
+export interface ChatMessagePayload {
+  meta?: EventMeta;
+  chatId: string;
+  message: ChatMessageDto;
+}
+/** A member's read position moved; `unread` only reaches the reader's own sockets. */
+export interface ChatReadPayload {
+  meta?: EventMeta;
+  chatId: string;
+  userId: string;
+  seq: number;
+  unread?: number;
+}
+export interface ChatTypingPayload {
+  meta?: EventMeta;
+  chatId: string;
+  userId: string;
+  name: string;
+}
+/** Someone the receiver shares a chat with came online or went offline. */
+export interface PresenceChangedPayload {
+  meta?: EventMeta;
+  userId: string;
+  online: boolean;
+}
+
 export type Ack<T> = (result: { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } }) => void;
 
 export interface ServerToClientEvents {
@@ -113,6 +144,10 @@ export interface ServerToClientEvents {
   'homework:graded': (payload: HomeworkGradedPayload) => void;
   'pool:changed': (payload: PoolChangedPayload) => void;
   'pool:snapshot': (payload: PoolSnapshotPayload) => void;
+  'chat:message': (payload: ChatMessagePayload) => void;
+  'chat:read': (payload: ChatReadPayload) => void;
+  'chat:typing': (payload: ChatTypingPayload) => void;
+  'presence:changed': (payload: PresenceChangedPayload) => void;
 }
 
 export const sessionRefreshPayload = z.strictObject({ accessToken: text(4096, { min: 10, trim: false }) });
@@ -123,6 +158,13 @@ export interface ClientToServerEvents {
   'session:refresh': (payload: z.infer<typeof sessionRefreshPayload>, ack: Ack<{ expiresAt: string }>) => void;
   /** Admins: ask for a fresh pool snapshot (after a gap). */
   'pool:sync': (payload: Record<string, never>, ack: Ack<PoolSnapshotPayload>) => void;
+  /** Send a message; a retry with the same clientId answers with the first message's ack. */
+  'chat:send': (payload: ChatSendPayload, ack: Ack<SendAckDto>) => void;
+  'chat:edit': (payload: { chatId: string; messageId: string; text: string }, ack: Ack<ChatMessageDto>) => void;
+  'chat:delete': (payload: { chatId: string; messageId: string }, ack: Ack<ChatMessageDto>) => void;
+  /** The member saw the chat up to `seq`. */
+  'chat:read': (payload: { chatId: string; seq: number }, ack?: Ack<{ seq: number; unread: number }>) => void;
+  'chat:typing': (payload: { chatId: string }) => void;
 }
 
 export interface InterServerEvents {

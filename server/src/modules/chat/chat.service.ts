@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import {
+  LIMITS,
+  rooms,
+  type ChatDto,
+  type ChatContactDto,
+  type ChatHistoryDto,
+  type ChatMessageDto,
+  type ChatSearchHitDto,
+  type ChatSendPayload,
+  type Role,
+  type SendAckDto,
+} from '@tp/shared';
+import type { Infra } from '../../infra/container.js';
+import { AppError } from '../../infra/errors.js';
+import type { Limiter } from '../../infra/rate-limit.js';
+import type { GroupsService } from '../groups/groups.service.js';
+import { ChatRepository, DuplicateClientId, type ChatAudience, type MessageRow } from './chat.repository.js';
+import { fullName, presentChat, presentMessage } from './chat.presenter.js';
+
+export interface Actor {
+  userId: string;
+  role: Role;
+}
+
+/** Whether someone is online now (the presence tracker); chats only read it. */
+export type OnlineCheck = (userIds: string[]) => Promise<Set<string>>;
+
+/**
+ * Group chats (members follow the group, read at every call, so a removal cuts access at once), 1:1
+ * chats, messages numbered per chat with the sender's client id for idempotency, read positions.
+ */
+export class ChatService {
+  readonly repo: ChatRepository;
+  private readonly sendLimiter: Limiter;
+  private online: OnlineCheck = async () => new Set();
+
+  constructor(
+    private readonly infra: Pick<Infra, 'orm' | 'broadcaster' | 'logger' | 'clock' | 'limiter' | 'env'>,
+    private readonly groups: Pick<GroupsService, 'get'>,
+  ) {
+    this.repo = new ChatRepository(infra.orm);
+    this.sendLimiter = infra.limiter('chat-send', infra.env.CHAT_SEND_BURST ?? LIMITS.chat.burst, LIMITS.chat.burstSeconds);
+  }
+
+  /** Set by the composition root: presence answers who is online. */
+  readOnlineFrom(check: OnlineCheck): void {
+    this.online = check;
+  }
+
+  async list(actor: Actor): Promise<ChatDto[]> {
+    await this.repo.ensureGroupChats(actor.userId);
+    return this.present(actor, await this.repo.list(actor.userId));
+  }
+
+  async get(actor: Actor, chatId: string): Promise<ChatDto> {
+    const [row] = await this.repo.list(actor.userId, chatId);
+    if (!row) throw new AppError('chat/not-found', 'Chat not found');
+    return (await this.present(actor, [row]))[0]!;
+  }
+
+  /** The 1:1 chat with `userId`, made on first use if the two may talk. */
+  async openDirect(actor: Actor, userId: string): Promise<ChatDto> {
+    if (!(await this.repo.mayTalk(actor.userId, userId))) throw new AppError('chat/not-allowed', 'You cannot message this person');
+    return this.get(actor, await this.repo.directChatId(actor.userId, userId));
+  }
+
+  /** The group chat of a group the actor is in (its teacher or a student). */
+  async groupChat(actor: Actor, groupId: string): Promise<ChatDto> {
+    await this.groups.get(actor, groupId);
+    return this.get(actor, await this.repo.groupChatId(groupId));
+  }
+
+  async contacts(actor: Actor): Promise<ChatContactDto[]> {
+    const people = await this.repo.contacts(actor.userId, actor.role === 'admin');
+    const online = await this.online(people.map((p) => p.id));
+    return people.map((p) => ({ id: p.id, name: fullName(p), role: p.role, online: online.has(p.id) }));
+  }
+
+  async history(actor: Actor, chatId: string, page: { before?: number; after?: number; limit: number }): Promise<ChatHistoryDto> {
+    await this.member(actor, chatId);
+    const { items, hasMore } = await this.repo.history(chatId, page);
+    return { chatId, items: items.map(presentMessage), hasMore };
+  }
+
+  /**
+   * Stores and delivers a message. A retry with a client id already used answers with the first
+   * message (nothing is stored or counted again), so a client may resend until it gets an ack.
+   */
+  async send(actor: Actor, input: ChatSendPayload): Promise<SendAckDto> {
+    const earlier = await this.repo.messageByClientId(actor.userId, input.clientId);
+    if (earlier) return this.ackFor(earlier, input.chatId);
+    await this.sendLimiter.consume(actor.userId, 'Too many messages; wait a few seconds');
+    const audience = await this.member(actor, input.chatId);
+    await this.requireWritable(actor, audience);
+    const id = randomUUID();
+    try {
+      await this.repo.insertMessage({ id, chatId: input.chatId, senderId: actor.userId, clientId: input.clientId, text: input.text, replyTo: input.replyTo ?? null, at: this.infra.clock.now() });
+    } catch (error) {
+      // A concurrent retry may also meet the unique index itself rather than the conflict clause.
+      if (!(error instanceof DuplicateClientId) && (error as { code?: string }).code !== '23505') throw error;
+      const first = await this.repo.messageByClientId(actor.userId, input.clientId);
+      if (!first) throw error;
+      return this.ackFor(first, input.chatId);
+    }
+    const message = (await this.repo.message(input.chatId, id))!;
+    this.deliver(audience, message);
+    return { id: message.id, seq: message.seq, createdAt: message.createdAt.toISOString() };
+  }
+
+  async edit(actor: Actor, chatId: string, messageId: string, text: string): Promise<ChatMessageDto> {
+    const audience = await this.member(actor, chatId);
+    await this.requireWritable(actor, audience);
+    if (!(await this.repo.editMessage(chatId, messageId, actor.userId, text, this.infra.clock.now()))) {
+      throw new AppError('message/not-found', 'No message of yours to edit');
+    }
+    return this.deliver(audience, (await this.repo.message(chatId, messageId))!);
+  }
+
+  /** The sender deletes their own message; the group's teacher deletes any in the group chat. */
+  async delete(actor: Actor, chatId: string, messageId: string): Promise<ChatMessageDto> {
+    const audience = await this.member(actor, chatId);
+    const moderates = audience.kind === 'group' && audience.teacherId === actor.userId;
+    if (!(await this.repo.deleteMessage(chatId, messageId, moderates ? null : actor.userId, this.infra.clock.now()))) {
+      throw new AppError('message/not-found', 'No message to delete');
+    }
+    return this.deliver(audience, (await this.repo.message(chatId, messageId))!);
+  }
+
+  /** Moves the actor's read position; their other tabs learn the new unread count, a 1:1 peer the read mark. */
+  async read(actor: Actor, chatId: string, seq: number): Promise<{ seq: number; unread: number }> {
+    const audience = await this.member(actor, chatId);
+    const position = await this.repo.markRead(chatId, actor.userId, seq);
+    const unread = await this.repo.unread(chatId, actor.userId);
+    const { broadcaster } = this.infra;
+    broadcaster.emitToRooms([rooms.user(actor.userId)], 'chat:read', { chatId, userId: actor.userId, seq: position, unread });
+    if (audience.kind === 'direct') {
+      const peers = audience.members.filter((m) => m.id !== actor.userId).map((m) => rooms.user(m.id));
+      broadcaster.emitToRooms(peers, 'chat:read', { chatId, userId: actor.userId, seq: position });
+    }
+    return { seq: position, unread };
+  }
+
+  async typing(actor: Actor, chatId: string): Promise<void> {
+    const audience = await this.member(actor, chatId);
+    const me = audience.members.find((m) => m.id === actor.userId)!;
+    const others = audience.members.filter((m) => m.id !== actor.userId).map((m) => rooms.user(m.id));
+    this.infra.broadcaster.emitToRooms(others, 'chat:typing', { chatId, userId: actor.userId, name: fullName(me) });
+  }
+
+  async search(actor: Actor, query: string, chatId?: string): Promise<ChatSearchHitDto[]> {
+    if (chatId) await this.member(actor, chatId);
+    const hits = await this.repo.search(actor.userId, query, chatId, 50);
+    if (!hits.length) return [];
+    const titles = new Map((await this.list(actor)).map((chat) => [chat.id, chat.title]));
+    return hits.map((hit) => ({ chatId: hit.message.chatId, chatTitle: titles.get(hit.message.chatId) ?? '', message: presentMessage(hit.message), snippet: hit.snippet }));
+  }
+
+  /** The group's teacher allows or forbids 1:1 chats between its students. */
+  async setStudentsDirect(actor: Actor, groupId: string, allowed: boolean): Promise<{ studentsDirect: boolean }> {
+    const group = await this.groups.get(actor, groupId);
+    if (group.teacherId !== actor.userId) throw new AppError('auth/forbidden', 'Only the group’s teacher decides');
+    await this.repo.setStudentsDirect(groupId, allowed);
+    return { studentsDirect: allowed };
+  }
+
+  async studentsDirect(actor: Actor, groupId: string): Promise<{ studentsDirect: boolean }> {
+    await this.groups.get(actor, groupId);
+    return { studentsDirect: await this.repo.studentsDirect(groupId) };
+  }
+
+  private async present(actor: Actor, rows: Awaited<ReturnType<ChatRepository['list']>>): Promise<ChatDto[]> {
+    const last = await this.repo.lastMessages(rows.map((row) => row.id));
+    return Promise.all(
+      rows.map(async (row) =>
+        presentChat(row, {
+          lastMessage: last.get(row.id) ?? null,
+          canSend: row.kind === 'group' ? !row.archived : row.peer !== null && (await this.repo.mayTalk(actor.userId, row.peer.id)),
+          canModerate: row.kind === 'group' && row.teacherId === actor.userId,
+        }),
+      ),
+    );
+  }
+
+  /** The chat if the actor is in it now; anyone else sees no such chat. */
+  private async member(actor: Actor, chatId: string): Promise<ChatAudience> {
+    const audience = await this.repo.audience(chatId);
+    if (!audience || !audience.members.some((m) => m.id === actor.userId)) throw new AppError('chat/not-found', 'Chat not found');
+    return audience;
+  }
+
+  private async requireWritable(actor: Actor, audience: ChatAudience): Promise<void> {
+    if (audience.kind === 'group' && audience.archived) throw new AppError('chat/read-only', 'The group is archived');
+    if (audience.kind === 'direct') {
+      const peer = audience.members.find((m) => m.id !== actor.userId);
+      if (!peer || !(await this.repo.mayTalk(actor.userId, peer.id))) throw new AppError('chat/read-only', 'You can no longer message this person');
+    }
+  }
+
+  private ackFor(message: MessageRow, chatId: string): SendAckDto {
+    if (message.chatId !== chatId) throw new AppError('request/invalid', 'This client id was used for another chat', { fields: { clientId: 'already used' } });
+    return { id: message.id, seq: message.seq, createdAt: message.createdAt.toISOString() };
+  }
+
+  /** To every member's user room, in one publish: whoever is in the chat now, on whichever node. */
+  private deliver(audience: ChatAudience, row: MessageRow): ChatMessageDto {
+    const message = presentMessage(row);
+    this.infra.broadcaster.emitToRooms(audience.members.map((m) => rooms.user(m.id)), 'chat:message', { chatId: audience.id, message });
+    return message;
+  }
+}
