@@ -1,0 +1,165 @@
+/**
+ * `npm run bench:signin`: a class signs in at once. 200 students with passwords sign in from one
+ * address, their presses spread over 2 s, while 50 other clients (teachers on their calendar,
+ * admins on the pool page, students on their profile) call the API and 500 student sockets receive
+ * live events. Prints sign-in p50/p99 and throughput, and the other calls' and the events' p99
+ * during the burst beside the same figures measured just before it, without the burst.
+ *
+ * One server node in its own process (the fan-out benchmark's), over a throwaway database, with
+ * Redis unless BENCH_REDIS_URL=none; the sockets in another process. Server and clients share every
+ * core unless BENCH_PIN=1 (then the server gets core 0 alone, and with it one hashing slot).
+ *
+ * Options (env): BENCH_SIGNINS (200), BENCH_SPREAD_MS (2000), BENCH_API_CLIENTS (50),
+ * BENCH_SOCKETS (500), BENCH_THINK_MS (500, each API client's pause between calls),
+ * BENCH_EVENT_MS (500, one live event per socket this often), BENCH_IDLE_MS (5000).
+ */
+import pg from 'pg';
+import argon2 from 'argon2';
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+process.env.BENCH_PIN = process.env.BENCH_PIN === '1' ? '1' : '0';
+const { Child, createBenchDatabase, pinning, sleep, startNode, tokensFor, SECRETS } = await import('./fanout/harness.js');
+const { AccessTokens } = await import('../../server/src/modules/auth/access-token.js');
+const { systemClock } = await import('../../server/src/infra/clock.js');
+const { PASSWORD_HASH_OPTIONS, defaultHashConcurrency } = await import('../../server/src/infra/password-hasher.js');
+
+const SIGNINS = Number(process.env.BENCH_SIGNINS ?? 200);
+const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 2000);
+const API_CLIENTS = Number(process.env.BENCH_API_CLIENTS ?? 50);
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 500);
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 500);
+const EVENT_MS = Number(process.env.BENCH_EVENT_MS ?? 500);
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 5000);
+const GROUPS = 10;
+const PASSWORD = 'Cl4ssroom-pass';
+const redis = process.env.BENCH_REDIS_URL !== 'none';
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+};
+const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : '—');
+
+console.log(pinning ? `pinned: server on core ${pinning.servers}, clients on core ${pinning.clients}` : `not pinned: server, clients, PostgreSQL and Redis share all ${availableParallelism()} cores`);
+console.log(`sign-in benchmark: ${SIGNINS} sign-ins from one address within ${SPREAD_MS} ms; ${API_CLIENTS} API clients (pause ${THINK_MS} ms); ${SOCKETS} sockets, an event each every ${EVENT_MS} ms; ${redis ? 'Redis' : 'single node'}`);
+console.log(`argon2id m=${PASSWORD_HASH_OPTIONS.memoryCost / 1024} MiB t=${PASSWORD_HASH_OPTIONS.timeCost} p=${PASSWORD_HASH_OPTIONS.parallelism}; hashing slots: ${process.env.PASSWORD_HASH_CONCURRENCY ?? (pinning ? 1 : defaultHashConcurrency())}`);
+
+// Students: the first SOCKETS hold the live sockets, the next SIGNINS sign in (others are online already).
+const db = await createBenchDatabase(Math.ceil(API_CLIENTS / 3), SOCKETS + SIGNINS, GROUPS);
+const setup = new pg.Client({ connectionString: db.url });
+await setup.connect();
+const signInIds = db.students.slice(SOCKETS);
+await setup.query(`update users set password_hash = $1 where id = any($2::uuid[])`, [await argon2.hash(PASSWORD, PASSWORD_HASH_OPTIONS), signInIds]);
+const emails = (await setup.query<{ email: string }>(`select email from users where id = any($1::uuid[])`, [signInIds])).rows.map((r) => r.email);
+const teacherId = (await setup.query<{ id: string }>(`select id from users where role = 'teacher' limit 1`)).rows[0]!.id;
+await setup.query(`insert into meeting_accounts (id, provider, label, email) select gen_random_uuid(), 'demo', 'Room ' || n, 'room' || n || '@bench.test' from generate_series(1, 20) n`);
+await setup.end();
+
+const node = await startNode(db.url, redis);
+const clients = new Child('clients.ts', {});
+const stopAll = () => {
+  clients.stop();
+  node.child.stop();
+};
+
+try {
+  await clients.next('ready');
+  const socketTokens = await tokensFor(db.students.slice(0, SOCKETS), 'student');
+  const connected = await clients.ask<{ open: number; failedConnects: number }>({ type: 'connect', identities: socketTokens.map((token) => ({ url: node.url, token })) }, 'connected');
+  console.log(`sockets open: ${connected.open} of ${SOCKETS}`);
+
+  // The other API clients: a third teachers on a month of calendar, a third admins on the pool page, a third students on their profile.
+  const tokens = new AccessTokens(SECRETS.JWT_SECRET, systemClock);
+  const teacherToken = (await tokens.sign(teacherId, 'teacher')).token;
+  const adminTokens = await tokensFor(db.admins, 'admin');
+  const studentTokens = socketTokens;
+  const monthFrom = new Date(Date.now() - 14 * 86_400_000).toISOString();
+  const monthTo = new Date(Date.now() + 14 * 86_400_000).toISOString();
+  const calls = [
+    { path: `/api/calendar?from=${encodeURIComponent(monthFrom)}&to=${encodeURIComponent(monthTo)}`, token: () => teacherToken },
+    { path: '/api/pool/accounts', token: (i: number) => adminTokens[i % adminTokens.length]! },
+    { path: '/api/auth/me', token: (i: number) => studentTokens[i % studentTokens.length]! },
+  ];
+
+  let apiLatencies: Array<{ at: number; ms: number }> = [];
+  let apiErrors = 0;
+  let running = true;
+  const apiClient = async (i: number) => {
+    const call = calls[i % calls.length]!;
+    await sleep(Math.random() * THINK_MS);
+    while (running) {
+      const t0 = performance.now();
+      const res = await fetch(node.url + call.path, { headers: { authorization: `Bearer ${call.token(i)}` } }).catch(() => null);
+      await res?.arrayBuffer();
+      if (!res || res.status !== 200) apiErrors++;
+      apiLatencies.push({ at: t0, ms: performance.now() - t0 });
+      await sleep(THINK_MS);
+    }
+  };
+  const eventLoop = async () => {
+    while (running) {
+      const started = performance.now();
+      await node.child.ask({ type: 'emit', groups: db.groups, adminEvents: 0 }, 'emitted');
+      await sleep(Math.max(0, EVENT_MS - (performance.now() - started)));
+    }
+  };
+
+  const background = [...Array.from({ length: API_CLIENTS }, (_, i) => apiClient(i)), eventLoop()];
+  await sleep(2000); // warm-up: connections, JIT, database caches
+  apiLatencies = [];
+
+  // Without the burst.
+  await clients.ask({ type: 'reset' }, 'reset');
+  const idleFrom = performance.now();
+  await sleep(IDLE_MS);
+  const idleEvents = await clients.ask<{ received: number; p50: number; p99: number }>({ type: 'report' }, 'report');
+  const idleApi = apiLatencies.filter((l) => l.at >= idleFrom).map((l) => l.ms);
+  const idleErrors = apiErrors;
+
+  // The burst: every student presses "Sign in" at a random moment within SPREAD_MS.
+  await clients.ask({ type: 'reset' }, 'reset');
+  apiLatencies = [];
+  apiErrors = 0;
+  const burstFrom = performance.now();
+  const statuses = new Map<number, number>();
+  const signIns = await Promise.all(
+    emails.map(async (email) => {
+      await sleep(Math.random() * SPREAD_MS);
+      const t0 = performance.now();
+      const res = await fetch(`${node.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) }).catch(() => null);
+      await res?.arrayBuffer();
+      const status = res?.status ?? 0;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      return { start: t0, end: performance.now() };
+    }),
+  );
+  const burstTo = performance.now();
+  const burstEvents = await clients.ask<{ received: number; p50: number; p99: number }>({ type: 'report' }, 'report');
+  const burstApi = apiLatencies.filter((l) => l.at >= burstFrom && l.at <= burstTo).map((l) => l.ms);
+  running = false;
+  await Promise.all(background);
+
+  const signInMs = signIns.map((s) => s.end - s.start);
+  const firstStart = Math.min(...signIns.map((s) => s.start));
+  const lastEnd = Math.max(...signIns.map((s) => s.end));
+  const ok = statuses.get(200) ?? 0;
+  const signInP99 = percentile(signInMs, 99);
+  const apiRatio = percentile(burstApi, 99) / percentile(idleApi, 99);
+
+  console.log('\nsign-ins');
+  console.log(`  answered: ${[...statuses].map(([status, n]) => `${n} × ${status || 'no answer'}`).join(', ')}`);
+  console.log(`  latency p50 ${ms(percentile(signInMs, 50))}, p99 ${ms(signInP99)}, max ${ms(Math.max(...signInMs))}`);
+  console.log(`  throughput ${(ok / ((lastEnd - firstStart) / 1000)).toFixed(1)} sign-ins/s (first press to last answer ${((lastEnd - firstStart) / 1000).toFixed(2)} s)`);
+  console.log('\n                         without burst     during burst');
+  console.log(`  other API calls   p50  ${ms(percentile(idleApi, 50)).padStart(10)}     ${ms(percentile(burstApi, 50)).padStart(10)}`);
+  console.log(`                    p99  ${ms(percentile(idleApi, 99)).padStart(10)}     ${ms(percentile(burstApi, 99)).padStart(10)}   (${idleApi.length} / ${burstApi.length} calls, ${idleErrors} / ${apiErrors} not 200)`);
+  console.log(`  socket events     p50  ${ms(idleEvents.p50).padStart(10)}     ${ms(burstEvents.p50).padStart(10)}`);
+  console.log(`                    p99  ${ms(idleEvents.p99).padStart(10)}     ${ms(burstEvents.p99).padStart(10)}   (${idleEvents.received} / ${burstEvents.received} events)`);
+  console.log(`\ntargets: sign-in p99 ≤ 5 s: ${signInP99 <= 5000 ? 'met' : 'MISSED'}; other API p99 ≤ 2 × idle: ${apiRatio <= 2 ? 'met' : 'MISSED'} (${apiRatio.toFixed(2)} ×); all ${SIGNINS} signed in: ${ok === SIGNINS ? 'yes' : 'NO'}`);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores (a shared machine: figures vary from run to run)`);
+} finally {
+  stopAll();
+  await sleep(500);
+  await db.drop();
+}
