@@ -16,6 +16,8 @@ export interface JobRun {
   id: string;
   /** 0 on the first attempt. */
   retryCount: number;
+  /** The key it was scheduled under (null for mail and other unkeyed jobs). */
+  key: string | null;
 }
 
 /** A named queue and what runs its jobs. */
@@ -130,7 +132,7 @@ export class JobQueue {
       async (jobs) => {
         // A batch runs side by side; pg-boss would fail the whole batch for one error, so each failure
         // is recorded on its own job (its retries follow) and the rest complete when this returns.
-        const outcomes = await Promise.allSettled(jobs.map((job) => definition.handle(job.data, { id: job.id, retryCount: job.retryCount })));
+        const outcomes = await Promise.allSettled(jobs.map((job) => definition.handle(job.data, { id: job.id, retryCount: job.retryCount, key: job.singletonKey })));
         for (const [index, outcome] of outcomes.entries()) {
           if (outcome.status === 'fulfilled') continue;
           const job = jobs[index]!;

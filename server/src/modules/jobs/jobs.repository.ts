@@ -89,22 +89,21 @@ export class JobsRepository {
     return rows.length;
   }
 
-  async queueCounts(names: string[]): Promise<QueueCountRow[]> {
+  /** Every queue pg-boss knows (those of other processes too) with its jobs by state. */
+  async queueCounts(): Promise<QueueCountRow[]> {
     const rows = await this.run(
       undefined,
       `select q.name as queue,
-              count(*) filter (where j.state = 'created') as waiting,
-              count(*) filter (where j.state = 'retry') as retrying,
-              count(*) filter (where j.state = 'active') as active,
-              count(*) filter (where j.state = 'failed') as failed,
-              count(*) filter (where j.state = 'completed' and j.completed_on > now() - interval '1 day') as completed_last_day,
+              count(j.id) filter (where j.state = 'created') as waiting,
+              count(j.id) filter (where j.state = 'retry') as retrying,
+              count(j.id) filter (where j.state = 'active') as active,
+              count(j.id) filter (where j.state = 'failed') as failed,
+              count(j.id) filter (where j.state = 'completed' and j.completed_on > now() - interval '1 day') as completed_last_day,
               coalesce(extract(epoch from now() - min(j.start_after) filter (where j.state < 'active' and j.start_after <= now())), 0) as oldest_due
-         from unnest(string_to_array(?, ',')) as q(name)
+         from ${QUEUE_SCHEMA}.queue q
          left join ${job} j on j.name = q.name
         group by q.name
         order by q.name`,
-      // knex would spread an array parameter into a list; queue names never contain commas.
-      [names.join(',')],
     );
     return rows.map((row) => ({
       queue: row.queue as string,

@@ -32,7 +32,7 @@ export class JobsService {
   }
 
   async overview(): Promise<JobsOverview> {
-    const [queues, failed, duties] = await Promise.all([this.repo.queueCounts(this.queue.names), this.repo.failedJobs(FAILED_SHOWN), this.duties.status()]);
+    const [queues, failed, duties] = await Promise.all([this.repo.queueCounts(), this.repo.failedJobs(FAILED_SHOWN), this.duties.status()]);
     return {
       queues,
       failed: failed.map((job) => ({ ...job, failedAt: job.failedAt?.toISOString() ?? null, createdAt: job.createdAt.toISOString() })),
@@ -48,10 +48,10 @@ export class JobsService {
     await this.queue.retry(queue, id);
   }
 
+  /** Read from the database on each scrape (a failed read leaves the gauges as they were, /metrics still answers). */
   private registerMetrics(): void {
     const repo = this.repo;
     const duties = this.duties;
-    const names = () => this.queue.names;
     const registers = [this.infra.metrics.registry];
     new client.Gauge({
       name: 'background_duty_last_success_timestamp_seconds',
@@ -59,7 +59,7 @@ export class JobsService {
       labelNames: ['duty'],
       registers,
       async collect() {
-        for (const duty of await duties.status()) this.set({ duty: duty.name }, duty.lastSuccessAt ? Date.parse(duty.lastSuccessAt) / 1000 : 0);
+        for (const duty of await duties.status().catch(() => [])) this.set({ duty: duty.name }, duty.lastSuccessAt ? Date.parse(duty.lastSuccessAt) / 1000 : 0);
       },
     });
     new client.Gauge({
@@ -68,7 +68,7 @@ export class JobsService {
       labelNames: ['duty'],
       registers,
       async collect() {
-        for (const duty of await duties.status()) this.set({ duty: duty.name }, duty.overdue ? 1 : 0);
+        for (const duty of await duties.status().catch(() => [])) this.set({ duty: duty.name }, duty.overdue ? 1 : 0);
       },
     });
     new client.Gauge({
@@ -77,7 +77,7 @@ export class JobsService {
       labelNames: ['queue', 'state'],
       registers,
       async collect() {
-        for (const row of await repo.queueCounts(names())) {
+        for (const row of await repo.queueCounts().catch(() => [])) {
           for (const state of ['waiting', 'retrying', 'active', 'failed'] as const) this.set({ queue: row.queue, state }, row[state]);
         }
       },
