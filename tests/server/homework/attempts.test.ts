@@ -4,7 +4,7 @@ import { createTestApp, nextEventMatching, type TestApp } from '../../setup/app.
 import { buildGroup, type BuiltGroup } from '../../factories/groups.js';
 import { buildHomework, rightAnswers, type BuiltHomework } from '../../factories/homework.js';
 import { buildStudent } from '../../factories/users.js';
-import { api } from './helpers.js';
+import { api, connected } from './helpers.js';
 
 describe('homework attempts over HTTP', () => {
   let app: TestApp;
@@ -43,8 +43,8 @@ describe('homework attempts over HTTP', () => {
     expect(again.body.student.state).toBe('in_progress');
 
     const teacherSocket = app.socket(built.teacher.token);
-    await new Promise((resolve) => teacherSocket.on('connect', resolve));
-    const pushed = nextEventMatching<{ row: SubmissionRowDto }>(teacherSocket, 'homework:submitted', (p) => p.row.studentId === student.user.id);
+    await connected(teacherSocket);
+    const pushed = nextEventMatching<{ homeworkId: string; row: SubmissionRowDto }>(teacherSocket, 'homework:submitted', (p) => p.row.studentId === student.user.id);
 
     const [first, second] = await Promise.all([as.post(`/api/attempts/${attempt.id}/submit`), as.post(`/api/attempts/${attempt.id}/submit`)]);
     expect(first.status).toBe(200);
@@ -72,7 +72,7 @@ describe('homework attempts over HTTP', () => {
     const [student] = built.students;
     const attemptId = (await api(app, student.token).get(`/api/homework/${hw.homework.id}`)).body.attempts[0].id as string;
     const socket = app.socket(student.token);
-    await new Promise((resolve) => socket.on('connect', resolve));
+    await connected(socket);
     const graded = nextEventMatching<{ attempt: AttemptDto }>(socket, 'homework:graded', (p) => p.attempt.id === attemptId);
     const freeText = hw.questions.find((q) => q.type === 'free_text')!;
     const teacher = api(app, built.teacher.token);

@@ -20,3 +20,8 @@ export async function apiNow(app: TestApp, user: { id: string; role: string }) {
   const { token } = await app.infra.tokens.sign(user.id, user.role as 'student');
   return api(app, token);
 }
+
+/** Resolves once the socket is connected. */
+export function connected(socket: { on(event: 'connect', listener: () => void): unknown }): Promise<void> {
+  return new Promise((resolve) => socket.on('connect', () => resolve()));
+}

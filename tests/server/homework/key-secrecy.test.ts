@@ -3,7 +3,7 @@ import { questionBody, QUESTION_TYPES, type AttemptDto, type QuestionBody, type 
 import { createTestApp, type TestApp } from '../../setup/app.js';
 import { buildGroup, type BuiltGroup } from '../../factories/groups.js';
 import { buildHomework } from '../../factories/homework.js';
-import { api } from './helpers.js';
+import { api, connected } from './helpers.js';
 
 /** Every question type with key material that is easy to spot: "KEY…" texts, odd numbers, feedback. */
 const SECRET_QUESTIONS: QuestionBody[] = [
@@ -66,7 +66,7 @@ describe('the answer key never reaches a student before results are released', (
   it('in no response and no event a student receives, for every type', async () => {
     const [student] = built.students;
     const socket = app.socket(student.token);
-    await new Promise((resolve) => socket.on('connect', resolve));
+    await connected(socket);
     socket.onAny((event: string, payload: unknown) => seen.push({ what: `event ${event}`, body: payload }));
     const hw = await buildHomework(app, built, { questions: SECRET_QUESTIONS, releaseResults: 'manual', attemptsAllowed: 2 });
     const as = api(app, student.token);
