@@ -1,9 +1,13 @@
 import { homeworkEn } from './homework.js';
+import { managementEn } from './management.js';
+import { jobsEn } from './jobs.js';
 import type { MessageKey } from './ru.js';
 
 /** English. Must have every key Russian has (the type enforces it). */
 export const en: Record<MessageKey, string> = {
   ...homeworkEn,
+  ...managementEn,
+  ...jobsEn,
   'app.name': 'Teaching Panel',
   'app.tagline': 'Groups, a live schedule and lessons in one place',
   'common.loading': 'Loading…',

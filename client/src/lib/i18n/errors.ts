@@ -11,7 +11,9 @@ const byCode: Partial<Record<ApiError['code'], MessageKey>> = {
   'auth/token-expired': 'error.tokenExpired',
   'auth/role-required': 'error.roleRequired',
   'auth/forbidden': 'error.forbidden',
+  'user/inactive': 'error.userInactive',
   'request/invalid': 'error.fieldsInvalid',
+  'job/not-found': 'jobs.notFound',
 };
 
 /**

@@ -1,8 +1,12 @@
 import { homeworkRu } from './homework.js';
+import { managementRu } from './management.js';
+import { jobsRu } from './jobs.js';
 
 /** Russian, the default language. Keys are grouped by screen; `{name}` marks a parameter. */
 export const ru = {
   ...homeworkRu,
+  ...managementRu,
+  ...jobsRu,
   'app.name': 'Teaching Panel',
   'app.tagline': 'Группы, живое расписание и уроки в одном окне',
   'common.loading': 'Загрузка…',

@@ -32,6 +32,7 @@ export const navByRole: Record<Role, NavItem[]> = {
     // The whole school's lessons, read-only, live.
     { href: '/app/calendar', label: 'nav.calendar' },
     { href: '/app/audit', label: 'nav.audit' },
+    { href: '/app/jobs', label: 'nav.jobs' },
     { href: '/app/users', label: 'nav.users' },
   ],
 };
