@@ -5,6 +5,7 @@ import { confirmReminderJob } from './modules/auth/auth.jobs.js';
 import { poolSweepJob } from './modules/pool/pool.jobs.js';
 import { webhookLedgerPruneJob } from './modules/webhooks/webhooks.jobs.js';
 import { mailLedgerPruneJob } from './modules/jobs/jobs.jobs.js';
+import { homeworkDueJob } from './modules/homework/homework.jobs.js';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -24,7 +25,7 @@ export interface JobDefinition {
 }
 
 /** Every module's periodic duties; a module adds its own. */
-export const jobDefinitions: JobDefinition[] = [confirmReminderJob, poolSweepJob, webhookLedgerPruneJob, mailLedgerPruneJob];
+export const jobDefinitions: JobDefinition[] = [confirmReminderJob, poolSweepJob, webhookLedgerPruneJob, mailLedgerPruneJob, homeworkDueJob];
 
 /**
  * Something that must happen at a moment, declared in the owning module's `*.jobs.ts` with

@@ -5,6 +5,8 @@ import { ManualClock } from '../../../server/src/infra/clock.js';
 import { buildGroup, type BuiltGroup } from '../../factories/groups.js';
 import { buildHomework, rightAnswers, type BuiltHomework } from '../../factories/homework.js';
 import { apiNow, DAY_MS } from './helpers.js';
+import { homeworkDueJob } from '../../../server/src/modules/homework/homework.jobs.js';
+import { jobDefinitions } from '../../../server/src/jobs.js';
 
 describe('missed work: 0 at the due time, a 14-day backlog, late replacement, closing at 0', () => {
   let app: TestApp;
@@ -83,5 +85,15 @@ describe('missed work: 0 at the due time, a 14-day backlog, late replacement, cl
     expect(await app.ctx.services.homework.processDue(clock.now())).toBe(3);
     clock.advance(4 * DAY_MS);
     expect(await app.ctx.services.homework.processDue(clock.now())).toBe(1);
+  });
+
+  it('the periodic job runs both steps, in the server too in single-node mode', async () => {
+    expect(jobDefinitions).toContain(homeworkDueJob);
+    expect(homeworkDueJob.runsInServer?.(app.ctx)).toBe(true);
+    const other = await buildHomework(app, built, { dueAt: new Date(clock.now().getTime() + DAY_MS).toISOString(), questions: (await import('../../factories/homework.js')).sampleQuestions().slice(0, 1) });
+    clock.advance(DAY_MS + 1);
+    await homeworkDueJob.run(app.ctx);
+    const table = (await (await apiNow(app, built.teacher.user)).get(`/api/homework/${other.homework.id}/submissions`)).body.rows as SubmissionRowDto[];
+    expect(table.filter((r) => r.state === 'backlog')).toHaveLength(4);
   });
 });
