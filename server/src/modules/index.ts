@@ -40,6 +40,7 @@ import { homeworkRoutes } from './homework/homework.routes.js';
 import { ChatService } from './chat/chat.service.js';
 import { chatRoutes } from './chat/chat.routes.js';
 import { chatSocket } from './chat/chat.socket.js';
+import { PresenceService } from './chat/presence.service.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
@@ -60,6 +61,7 @@ export interface Services {
   recordings: RecordingsService;
   homework: HomeworkService;
   chat: ChatService;
+  presence: PresenceService;
 }
 
 export interface AppContext {
@@ -94,7 +96,9 @@ export function createServices(infra: Infra): Services {
   webhooks.onRecordingsStored((lessonId, recordingIds) => recordings.announce(lessonId, recordingIds));
   const homework = new HomeworkService(infra, { groups, schedule });
   const chat = new ChatService(infra, groups);
-  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat };
+  const presence = new PresenceService(infra, (userId) => chat.repo.presenceWatchers(userId));
+  chat.readOnlineFrom((userIds) => presence.online(userIds));
+  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat, presence };
 }
 
 /** Routers mounted under /api, in order. */

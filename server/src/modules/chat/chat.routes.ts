@@ -18,10 +18,13 @@ import type { AppContext } from '../index.js';
 export function chatRoutes({ infra, services }: AppContext): Router {
   const router = Router();
   const chats = services.chat;
-  router.use(['/chats', '/groups/:id/chat', '/groups/:id/chat-settings'], authenticate(infra.tokens));
+  router.use(['/chats', '/presence', '/groups/:id/chat', '/groups/:id/chat-settings'], authenticate(infra.tokens));
 
   router.get('/chats', async (req, res) => {
     res.json(await chats.list(who(req)));
+  });
+  router.get('/presence', async (req, res) => {
+    res.json({ online: await services.presence.onlineAround(who(req).userId) });
   });
   router.get('/chats/contacts', async (req, res) => {
     res.json(await chats.contacts(who(req)));

@@ -17,6 +17,9 @@ const TYPING_EVERY_MS = 2_000;
 export function chatSocket(ctx: AppContext, socket: AppSocket): void {
   const chat = ctx.services.chat;
   const actor = () => ({ userId: socket.data.userId, role: socket.data.role });
+  const { presence } = ctx.services;
+  presence.connected(socket.data.userId);
+  socket.on('disconnect', () => presence.disconnected(socket.data.userId));
 
   const handle = <S extends z.ZodType>(event: string, schema: S, run: (input: z.infer<S>) => Promise<unknown>) => {
     socket.on(event as 'chat:send', (payload: unknown, ack: unknown) => {

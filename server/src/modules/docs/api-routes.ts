@@ -166,6 +166,7 @@ export const API_ROUTES: ApiRoute[] = [
   homework('post', '/attempts/:id/grades', 'Grades answers of an attempt', teacher, { params: api.idParam, body: api.gradeAnswerBody, responseNote: '{ attempt }' }),
 
   chats('get', '/chats', 'The user’s chats with unread counts and last messages, newest activity first', 'signed-in', { response: z.array(api.chatDto) }),
+  chats('get', '/presence', 'Who of the people the user shares a group or chat with is online now', 'signed-in', { response: z.object({ online: z.array(z.string()) }) }),
   chats('get', '/chats/contacts', 'People the user may message 1:1, with presence', 'signed-in', { response: z.array(api.chatContactDto) }),
   chats('get', '/chats/search', 'Full-text search (Russian and English) in one chat or all of the user’s chats', 'signed-in', { query: api.chatSearchQuery, response: z.array(api.chatSearchHitDto), errors: ['chat/not-found'] }),
   chats('post', '/chats/direct', 'Opens (or finds) the 1:1 chat with someone the user may message', 'signed-in', { body: api.openDirectChatBody, response: api.chatDto, errors: ['chat/not-allowed'] }),
