@@ -10,8 +10,8 @@
  * core unless BENCH_PIN=1 (then the server gets core 0 alone, and with it one hashing slot).
  *
  * Options (env): BENCH_SIGNINS (200), BENCH_SPREAD_MS (2000), BENCH_API_CLIENTS (50),
- * BENCH_SOCKETS (500), BENCH_THINK_MS (500, each API client's pause between calls),
- * BENCH_EVENT_MS (500, one live event per socket this often), BENCH_IDLE_MS (5000).
+ * BENCH_SOCKETS (500), BENCH_THINK_MS (2000, each API client's pause between calls),
+ * BENCH_EVENT_MS (1000, one live event per socket this often), BENCH_IDLE_MS (10000).
  */
 import pg from 'pg';
 import argon2 from 'argon2';
@@ -28,9 +28,9 @@ const SIGNINS = Number(process.env.BENCH_SIGNINS ?? 200);
 const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 2000);
 const API_CLIENTS = Number(process.env.BENCH_API_CLIENTS ?? 50);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 500);
-const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 500);
-const EVENT_MS = Number(process.env.BENCH_EVENT_MS ?? 500);
-const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 5000);
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 2000);
+const EVENT_MS = Number(process.env.BENCH_EVENT_MS ?? 1000);
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 10000);
 const GROUPS = 10;
 const PASSWORD = 'Cl4ssroom-pass';
 const redis = process.env.BENCH_REDIS_URL !== 'none';

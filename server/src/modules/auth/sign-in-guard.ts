@@ -30,7 +30,8 @@ export class SignInGuard {
   /**
    * Runs `verify` unless the account or the address is blocked (then 429 with Retry-After, and no
    * hash is computed). The attempt counts as failed from the start, so a burst of guesses in flight
-   * at once cannot overrun the budget; a result other than null gives it back.
+   * at once cannot overrun the budget; a result other than null gives it back. (Counting a blocked
+   * key again neither extends its block nor matters: it is given back on every other key.)
    */
   async attempt<T>(email: string, address: string, verify: () => Promise<T | null>): Promise<T | null> {
     const account = email.toLowerCase();
@@ -39,7 +40,6 @@ export class SignInGuard {
       [this.perAccount, account],
       [this.perAddress, address],
     ];
-    await this.refuseIfBlocked(keys);
     const counted = await this.countAll(keys);
     let result: T | null;
     try {
@@ -75,18 +75,15 @@ export class SignInGuard {
     if (wait > 0) throw limited(wait);
   }
 
-  /** Counts one attempt on every key; if one is over budget, the others are given back and 429. */
+  /** Counts one attempt on every key at once; if one is over budget, the others are given back and 429. */
   private async countAll(keys: Counted[]): Promise<Counted[]> {
-    const counted: Counted[] = [];
-    for (const [counter, key] of keys) {
-      const wait = await counter.attempt(key);
-      if (wait > 0) {
-        await giveBack(counted);
-        throw limited(wait);
-      }
-      counted.push([counter, key]);
+    const waits = await Promise.all(keys.map(([counter, key]) => counter.attempt(key)));
+    const wait = Math.max(...waits);
+    if (wait > 0) {
+      await giveBack(keys.filter((_, i) => waits[i] === 0));
+      throw limited(wait);
     }
-    return counted;
+    return keys;
   }
 }
 
