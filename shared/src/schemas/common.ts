@@ -70,7 +70,7 @@ export const pageQuery = z.strictObject({
 export const timezone = text(64).refine(isValidTimezone, 'unknown timezone');
 export const locale = z.enum(['ru', 'en']);
 
-/** A stored occurrence of a weekly rule is addressed as `rule:{ruleId}:{yyyy-mm-dd}` until it is stored. */
+/** An occurrence of a weekly rule is addressed as `rule:{ruleId}:{yyyy-mm-dd}` until it is stored. */
 export interface OccurrenceRef {
   ruleId: string;
   date: string;
@@ -79,7 +79,8 @@ const OCCURRENCE_SHAPE = /^rule:([^:]{1,64}):([^:]{1,16})$/;
 
 /**
  * The one parser of occurrence ids: a real uuid and a real date in a sane year, else null. Every
- * route taking a lesson id goes through `eventId` below, so a malformed one never reaches SQL.
+ * route taking a lesson id validates it with `eventId` (schedule.ts), which uses this, so a
+ * malformed one never reaches SQL.
  */
 export function parseOccurrenceId(id: string): OccurrenceRef | null {
   const match = OCCURRENCE_SHAPE.exec(id);
