@@ -1,4 +1,5 @@
 import { homeworkEn } from './homework.js';
+import { chatEn } from './chat.js';
 import { managementEn } from './management.js';
 import { jobsEn } from './jobs.js';
 import type { MessageKey } from './ru.js';
@@ -8,6 +9,7 @@ export const en: Record<MessageKey, string> = {
   ...homeworkEn,
   ...managementEn,
   ...jobsEn,
+  ...chatEn,
   'app.name': 'Teaching Panel',
   'app.tagline': 'Groups, a live schedule and lessons in one place',
   'common.loading': 'Loading…',

@@ -1,4 +1,5 @@
 import { homeworkRu } from './homework.js';
+import { chatRu } from './chat.js';
 import { managementRu } from './management.js';
 import { jobsRu } from './jobs.js';
 
@@ -7,6 +8,7 @@ export const ru = {
   ...homeworkRu,
   ...managementRu,
   ...jobsRu,
+  ...chatRu,
   'app.name': 'Teaching Panel',
   'app.tagline': 'Группы, живое расписание и уроки в одном окне',
   'common.loading': 'Загрузка…',
