@@ -31,6 +31,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    /** A recipient whose address starts with `refused` is refused for good (550), as a missing mailbox is. */
+    onRcptTo(address, _session, callback) {
+      if (address.address.toLowerCase().startsWith('refused')) return callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));

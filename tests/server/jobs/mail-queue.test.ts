@@ -87,6 +87,19 @@ describe('mail through the queue', () => {
     expect(mailsTo(to)).toHaveLength(0);
   });
 
+  it('shows a mail the server refuses for good to the admin at once, without retrying it', async () => {
+    const to = `refused-${randomUUID().slice(0, 6)}@example.test`;
+    await app.ctx.services.mailer.send({ to, subject: 'Nobody home', text: 'bounce' });
+    const failed = async () => {
+      const res = await request(app.url).get('/api/admin/jobs').set('Authorization', `Bearer ${adminToken}`);
+      return (res.body as JobsOverview).failed.find((job) => job.summary?.startsWith(to));
+    };
+    await expect.poll(failed, { timeout: 10_000, interval: 250 }).toBeTruthy();
+    expect(await failed()).toMatchObject({ queue: MAIL_QUEUE, attempts: 1, summary: `${to} — Nobody home` });
+    expect((await failed())!.lastError).toContain('No such mailbox');
+    expect(mailsTo(to)).toHaveLength(0);
+  });
+
   it('keeps the mail text out of the queue table (it carries sign-in links)', async () => {
     const { user } = await buildStudent(app);
     await request(app.url).post('/api/auth/password-reset').send({ email: user.email });

@@ -84,6 +84,11 @@ export class JobsRepository {
     return rows.length > 0;
   }
 
+  /** The job's coming failure will be its last (no attempts left); outside any transaction, so a rollback keeps it. */
+  async exhaustRetries(queue: string, jobId: string): Promise<void> {
+    await this.run(undefined, `update ${job} set retry_limit = retry_count where name = ? and id = ?`, [queue, jobId]);
+  }
+
   async pruneMailDeliveries(olderThanDays: number): Promise<number> {
     const rows = await this.run(undefined, `delete from mail_deliveries where sent_at < now() - (? * interval '1 day') returning job_id`, [olderThanDays]);
     return rows.length;

@@ -62,7 +62,19 @@ export class MailOutbox implements Mailer {
         this.infra.logger.info({ job: run.id, to: message.to }, 'mail already sent; retry skipped');
         return;
       }
-      await this.transport.deliver(message, `<${run.id}@${this.domain}>`);
+      try {
+        await this.transport.deliver(message, `<${run.id}@${this.domain}>`);
+      } catch (error) {
+        // 5xx: the server refused for good (no such mailbox…); retrying cannot help, the admin should know now.
+        if (isPermanentRefusal(error)) await this.repo.exhaustRetries(MAIL_QUEUE, run.id);
+        throw error;
+      }
     });
   }
+}
+
+/** SMTP 5xx replies are final; 4xx and connection errors are worth retrying. */
+function isPermanentRefusal(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
 }
