@@ -1,5 +1,6 @@
 import type { LessonRecordingsDto, RecordingDto } from '@tp/shared';
 import { http } from '$lib/api/http.js';
+import { SvelteSet } from 'svelte/reactivity';
 import { onResync, onSocket } from '$lib/api/socket.js';
 
 /**
@@ -11,7 +12,7 @@ export class LessonRecordingsState {
   loading = $state(true);
   error = $state<unknown>(null);
   /** Ids that arrived live while the panel was open (highlighted). */
-  fresh = $state<Set<string>>(new Set());
+  readonly fresh = new SvelteSet<string>();
 
   constructor(readonly lessonId: string) {}
 
@@ -46,10 +47,9 @@ export class LessonRecordingsState {
   }
 
   private merge(recordings: RecordingDto[], live: boolean): void {
-    const byId = new Map(this.items.map((r) => [r.id, r]));
-    for (const recording of recordings) byId.set(recording.id, recording);
-    this.items = [...byId.values()].sort((a, b) => (a.recordedAt ?? a.createdAt).localeCompare(b.recordedAt ?? b.createdAt) || a.url.localeCompare(b.url));
-    if (live) this.fresh = new Set([...this.fresh, ...recordings.map((r) => r.id)]);
+    const incoming = recordings.map((r) => r.id);
+    this.items = [...this.items.filter((r) => !incoming.includes(r.id)), ...recordings].sort((a, b) => (a.recordedAt ?? a.createdAt).localeCompare(b.recordedAt ?? b.createdAt) || a.url.localeCompare(b.url));
+    if (live) recordings.forEach((r) => this.fresh.add(r.id));
   }
 }
 
