@@ -47,7 +47,7 @@ export class ConversationLog {
     readonly chatId: string,
     private readonly transport: ChatTransport,
     /** The signed-in user, the sender of what is written here. */
-    private readonly self: ChatMessageDto['sender'],
+    readonly self: ChatMessageDto['sender'],
     private readonly changed: () => void = () => {},
   ) {}
 

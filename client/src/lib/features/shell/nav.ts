@@ -19,12 +19,14 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app/calendar', label: 'nav.calendar' },
     { href: '/app/groups', label: 'nav.groups' },
     { href: '/app/homework', label: 'nav.homework' },
+    { href: '/app/chats', label: 'nav.chats' },
   ],
   student: [
     { href: '/app', label: 'nav.dashboard', exact: true },
     { href: '/app/calendar', label: 'nav.calendar' },
     { href: '/app/groups', label: 'nav.groups' },
     { href: '/app/homework', label: 'nav.homework' },
+    { href: '/app/chats', label: 'nav.chats' },
   ],
   admin: [
     { href: '/app', label: 'nav.dashboard', exact: true },
@@ -34,6 +36,7 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app/audit', label: 'nav.audit' },
     { href: '/app/jobs', label: 'nav.jobs' },
     { href: '/app/users', label: 'nav.users' },
+    { href: '/app/chats', label: 'nav.chats' },
   ],
 };
 
