@@ -136,9 +136,11 @@ describe('homework from the builder to a live grade', () => {
     await questions.filter({ hasText: PROMPTS.trueFalse }).getByRole('button', { name: 'Копия' }).click();
     await expect.poll(() => questions.count()).toBe(10);
     expect(await questions.nth(3).innerText()).toContain(PROMPTS.trueFalse);
-    // The copy moves up twice: above its original, then above the multiple-response question.
-    await teacherPage.getByTestId('sortable-item').nth(3).getByRole('button', { name: 'Выше' }).click();
+    // The copy moves up twice: dragged by its handle above its original, then by the arrow button.
+    const items = teacherPage.getByTestId('sortable-item');
+    await items.nth(3).getByRole('button', { name: 'Перетащить' }).dragTo(items.nth(2));
     await expect.poll(() => questions.nth(1).innerText()).toContain(PROMPTS.multiple);
+    expect(await questions.nth(2).innerText()).toContain(PROMPTS.trueFalse);
     await teacherPage.getByTestId('sortable-item').nth(2).getByRole('button', { name: 'Выше' }).click();
     await expect.poll(() => questions.nth(1).innerText()).toContain(PROMPTS.trueFalse);
     expect(await questions.nth(2).innerText()).toContain(PROMPTS.multiple);
@@ -159,7 +161,7 @@ describe('homework from the builder to a live grade', () => {
     expect(await row.getAttribute('data-state')).toBe('todo');
 
     // ---------------------------------------------------------------- the student, on a phone
-    const { page: studentPage } = await newPage(browser, app.url);
+    const { page: studentPage, context: studentContext } = await newPage(browser, app.url);
     await studentPage.setViewportSize({ width: 390, height: 844 });
     await signIn(studentPage, student, /Я ученик/);
     await studentPage.getByTestId('homework-todo').getByRole('link', { name: 'Неделя 5' }).click();
@@ -191,8 +193,15 @@ describe('homework from the builder to a live grade', () => {
     await card(studentPage, PROMPTS.matching).getByRole('combobox').nth(1).selectOption({ label: 'кошка' });
     await putInOrder(card(studentPage, PROMPTS.ordering), ['один', 'два', 'три']);
     await card(studentPage, PROMPTS.cloze).getByLabel('Пропуск 1').fill('am');
+    // The connection drops while the free text is typed: the answer waits, marked unsaved, and goes
+    // out by itself when the connection is back.
+    await studentContext.setOffline(true);
     await card(studentPage, PROMPTS.free).getByLabel('Ваш ответ').fill('Летом я <b>читал</b> книги.');
     expect(await studentPage.locator('b', { hasText: 'читал' }).count()).toBe(0);
+    await studentPage.locator('[data-testid="save-status"][data-status="retrying"]').first().waitFor({ timeout: 10_000 });
+    await screenshot(studentPage, '62b-homework-student-offline');
+    await studentContext.setOffline(false);
+    await expect.poll(() => studentPage.locator('[data-testid="save-status"]:not([data-status="saved"])').count(), { timeout: 20_000 }).toBe(0);
 
     await studentPage.getByRole('button', { name: 'Сдать' }).click();
     await studentPage.getByTestId('confirm-dialog').getByRole('button', { name: 'Сдать' }).click();
@@ -222,4 +231,41 @@ describe('homework from the builder to a live grade', () => {
     await screenshot(studentPage, '66-homework-student-graded-live');
     expect(homeworkUrl).toMatch(/\/app\/homework\//);
   });
+
+  it('a teacher imports GIFT: errors name their line and import nothing; the fixed text imports and downloads again', async () => {
+    const f = forFactories(app);
+    const teacher = await buildTeacher(f, { firstName: 'Ирина', locale: 'ru' });
+    await buildGroup(f, { teacher, studentCount: 1, name: 'Deutsch A2' });
+    const { page } = await newPage(browser, app.url);
+    await signIn(page, teacher, /Я преподаватель/);
+    await page.getByRole('navigation').getByRole('link', { name: 'Домашние задания' }).click();
+    const create = page.getByRole('form', { name: 'Новое задание' });
+    await create.getByLabel('Название').fill('Из Moodle');
+    await create.getByRole('button', { name: 'Создать' }).click();
+    await page.getByRole('heading', { name: 'Из Moodle' }).waitFor();
+
+    const broken = '::Q1:: Столица Франции? {=Париж ~Лион}\n\n::Q2:: Сколько будет 2+2? {#4:0';
+    await page.getByTestId('gift-text').fill(broken);
+    await page.getByRole('button', { name: 'Импортировать' }).click();
+    await page.getByTestId('gift-errors').filter({ hasText: 'Строка 3' }).waitFor();
+    expect(await page.getByTestId('builder-question').count()).toBe(0);
+    await screenshot(page, '67-homework-gift-errors');
+
+    await page.getByTestId('gift-text').fill(`${broken}}`);
+    await page.getByRole('button', { name: 'Импортировать' }).click();
+    await page.getByText('Импортировано вопросов: 2').waitFor();
+    await expect.poll(() => page.getByTestId('builder-question').count()).toBe(2);
+    expect(await page.getByTestId('builder-question').nth(1).innerText()).toContain('Число');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Скачать GIFT' }).click()]);
+    const exported = await streamText(await download.createReadStream());
+    expect(exported).toContain('Столица Франции?');
+    expect(exported).toContain('Париж');
+  });
 });
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
