@@ -73,3 +73,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** Signs `who` in through the landing page's role choice and waits until the live connection is up. */
+export async function signIn(page: Page, who: { user: { email: string }; password: string }, roleButton: RegExp = /Я преподаватель/): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('button', { name: roleButton }).click();
+  await page.waitForURL('**/enter');
+  await page.getByLabel('Электронная почта').fill(who.user.email);
+  await page.getByLabel('Пароль', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Продолжить' }).click();
+  await page.waitForURL('**/app');
+  await page.getByTestId('connection').filter({ hasText: 'В сети' }).waitFor();
+}

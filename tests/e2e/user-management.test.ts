@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
-import { buildAdmin, buildTeacher, type BuiltUser } from '../factories/users.js';
+import type { Browser } from 'playwright-core';
+import { buildAdmin, buildTeacher } from '../factories/users.js';
 import { buildGroup } from '../factories/groups.js';
 import { buildLesson } from '../factories/schedule.js';
 import { deliverZoomWebhook } from '../fakes/zoom-webhook.js';
-import { forFactories, launchBrowser, newPage, screenshot, startE2eApp, type E2eApp } from './support.js';
+import { forFactories, launchBrowser, newPage, screenshot, signIn, startE2eApp, type E2eApp } from './support.js';
 
 const SECRET = 'zoom-webhook-secret-e2e';
 let app: E2eApp;
@@ -15,17 +15,6 @@ beforeAll(async () => {
   app = await startE2eApp({ ZOOM_WEBHOOK_SECRET: SECRET });
   browser = await launchBrowser();
 });
-
-async function signIn(page: Page, who: BuiltUser) {
-  await page.goto('/');
-  await page.getByRole('button', { name: /Я преподаватель/ }).click();
-  await page.waitForURL('**/enter');
-  await page.getByLabel('Электронная почта').fill(who.user.email);
-  await page.getByLabel('Пароль', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Продолжить' }).click();
-  await page.waitForURL('**/app');
-  await page.getByTestId('connection').filter({ hasText: 'В сети' }).waitFor();
-}
 
 describe('user management in the browser', () => {
   it('an admin edits a teacher, then deactivates them after a confirmation: the teacher’s open browser is signed out at once', async () => {
