@@ -43,7 +43,7 @@ export function defineScheduledJob<T extends object>(job: ScheduledJob<T>): Sche
 }
 
 /** Every module's scheduled jobs; a module adds its own. */
-export const scheduledJobs: ScheduledJob<never>[] = [];
+export const scheduledJobs: ScheduledJob<object>[] = [];
 
 /** Whether this HTTP server also works the queues (single-node mode unless QUEUE_IN_SERVER says). */
 export const queueRunsInServer = (ctx: AppContext): boolean => ctx.infra.env.QUEUE_IN_SERVER ?? !ctx.infra.redis;
@@ -52,10 +52,10 @@ export const queueRunsInServer = (ctx: AppContext): boolean => ctx.infra.env.QUE
  * Connects the queue (every process sends); with `work`, this process also runs the jobs.
  * Stopped with the infrastructure.
  */
-export async function startJobQueue(ctx: AppContext, options: { work: boolean; role: string; extra?: ScheduledJob<never>[] }): Promise<void> {
+export async function startJobQueue(ctx: AppContext, options: { work: boolean; role: string; extra?: ScheduledJob<object>[] }): Promise<void> {
   const { queue } = ctx.services.jobs;
   for (const job of [...scheduledJobs, ...(options.extra ?? [])]) {
-    queue.define<object>({ name: job.name, policy: 'stately', retryLimit: job.retryLimit ?? 5, handle: (data, run) => job.run(ctx, data as never, run) });
+    queue.define<object>({ name: job.name, policy: 'stately', retryLimit: job.retryLimit ?? 5, handle: (data, run) => job.run(ctx, data, run) });
   }
   await queue.start({ work: options.work, name: options.role });
   ctx.infra.onClose(() => queue.stop());

@@ -68,6 +68,6 @@ export async function startQueueWorker(databaseUrl: string, env: Record<string, 
   const config = testEnv({ DATABASE_URL: databaseUrl, ...QUICK_QUEUE, ...env });
   const infra = await createInfra(config, { logger: createLogger(config.LOG_LEVEL), clock });
   const ctx: AppContext = { infra, services: createServices(infra) };
-  await startJobQueue(ctx, { work: true, role: 'test-worker', extra: [probeJob as ScheduledJob<never>] });
+  await startJobQueue(ctx, { work: true, role: 'test-worker', extra: [probeJob] });
   return ctx;
 }
