@@ -166,6 +166,7 @@ describe('starting lessons on the meeting pool, in the browser', () => {
 
     // The host ends the meeting on the demo page: Join disappears, the card frees, Anna's card says so.
     await hostPage.getByRole('button', { name: 'Завершить встречу' }).click();
+    await hostPage.getByRole('button', { name: 'Да, завершить' }).click();
     await hostPage.getByTestId('meeting-ended').filter({ hasText: 'Встреча завершена' }).waitFor();
     await screenshot(hostPage, 'pool-08-demo-meeting-ended');
     await join.waitFor({ state: 'detached' });
@@ -184,6 +185,8 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     expect(await busy.count()).toBe(0);
     await busyCard.filter({ hasText: 'Борис Петров' }).filter({ hasText: 'Физика' }).waitFor();
     await borisEnd.click();
+    await borisCard.getByTestId('inline-confirm').filter({ hasText: 'Завершить урок «Физика»?' }).waitFor();
+    await borisCard.getByRole('button', { name: 'Да, завершить' }).click();
     await borisCard.getByText('Урок завершён').waitFor();
     await busyCard.filter({ hasText: 'Борис Петров' }).waitFor({ state: 'detached' });
   });
@@ -222,6 +225,15 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     await renamed.getByTestId('account-state').filter({ hasText: 'Отключён' }).waitFor();
     const busyCard = page.locator('[data-testid="account-card"][data-state="busy"]');
     await busyCard.getByRole('button', { name: 'Освободить' }).click();
+    // The forced release says what ends and takes a reason for the teacher.
+    const releaseDialog = page.getByTestId('release-dialog');
+    await releaseDialog.getByText('Идущие уроки (1) завершатся сразу').waitFor();
+    await releaseDialog.getByRole('button', { name: 'Освободить и завершить уроки' }).click();
+    await releaseDialog.getByText('Напишите причину').waitFor();
+    expect(await busyCard.count()).toBe(1);
+    await releaseDialog.getByLabel('Причина').fill('Аккаунт переводим на другой тариф');
+    await releaseDialog.getByRole('button', { name: 'Освободить и завершить уроки' }).click();
+    await releaseDialog.waitFor({ state: 'detached' });
     await busyCard.waitFor({ state: 'detached' });
     await page.getByTestId('stat-inUse').filter({ hasText: '0' }).waitFor();
     await screenshot(page, 'pool-12-admin-pool-managed');
@@ -330,6 +342,7 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     await visitor.getByTestId('meeting-role').filter({ hasText: 'Вы подключились как участник' }).waitFor();
     const id = await card.getAttribute('data-lesson-id');
     await card.getByRole('button', { name: 'Завершить' }).click();
+    await card.getByRole('button', { name: 'Да, завершить' }).click();
     await page.locator(`li[data-lesson-id="${id}"]`).getByText('Урок завершён').waitFor();
     await hostPage.getByTestId('meeting-ended').waitFor({ timeout: 15_000 });
   });
