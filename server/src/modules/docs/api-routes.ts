@@ -53,6 +53,7 @@ const lessons = tagged('Lessons and meetings');
 const pool = tagged('Meeting pool (admin)');
 const homework = tagged('Homework');
 const webhooks = tagged('Webhooks');
+const jobs = tagged('Background jobs (admin)');
 const chats = tagged('Chats');
 
 export const API_ROUTES: ApiRoute[] = [
@@ -178,6 +179,9 @@ export const API_ROUTES: ApiRoute[] = [
   chats('get', '/groups/:id/chat', 'The group’s chat (its teacher and students)', 'signed-in', { params: api.groupChatSettingsParams, response: api.chatDto, errors: ['group/not-found'] }),
   chats('get', '/groups/:id/chat-settings', 'Whether the group’s students may message each other 1:1', 'signed-in', { params: api.groupChatSettingsParams, response: api.groupChatSettingsBody, errors: ['group/not-found'] }),
   chats('put', '/groups/:id/chat-settings', 'The group’s teacher allows or forbids 1:1 chats between its students', teacher, { params: api.groupChatSettingsParams, body: api.groupChatSettingsBody, response: api.groupChatSettingsBody, errors: ['group/not-found'] }),
+
+  jobs('get', '/admin/jobs', 'The background queue: counts by state, failed jobs with their errors, periodic duties', admin, { responseNote: 'The queue overview' }),
+  jobs('post', '/admin/jobs/:id/retry', 'Runs a failed job again', admin, { params: api.idParam, status: 202, response: ok, errors: ['job/not-found'] }),
 
   webhooks('post', '/webhooks/zoom', 'Zoom events: meeting started/ended, recording completed (signed by Zoom)', 'zoom-signature', { body: api.zoomWebhookEnvelope, responseNote: '{ received, outcome } or the URL validation answer', errors: ['webhook/invalid-signature'] }),
 ];

@@ -31,7 +31,8 @@ export function typeText(schema: JsonSchema | undefined, depth = 0): string {
   return 'any';
 }
 
-const wrap = (text: string) => (text.includes('|') ? `(${text})` : text);
+/** Parenthesises a union before `[]`; an object (whose fields may hold unions) needs none. */
+const wrap = (text: string) => (text.includes('|') && !(text.startsWith('{') && text.endsWith('}')) ? `(${text})` : text);
 
 function access(route: ApiRoute): string {
   if (Array.isArray(route.access)) return `bearer · ${route.access.join(', ')}`;
@@ -63,7 +64,7 @@ main{max-width:980px;margin:0 auto;padding:24px 16px 64px}
 h1{margin:0 0 4px}h2{margin-top:40px;border-bottom:2px solid #dfe3ee;padding-bottom:4px}
 nav a{margin-right:12px}code,pre{font:13px/1.45 ui-monospace,Menlo,Consolas,monospace}
 pre{background:#fff;border:1px solid #dfe3ee;border-radius:6px;padding:8px 10px;overflow:auto;margin:4px 0}
-table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid #dfe3ee;padding:4px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;background:#fff;table-layout:fixed}td pre{white-space:pre-wrap;word-break:break-word}.events td:first-child,.events td:nth-child(2){width:22%}td,th{border:1px solid #dfe3ee;padding:4px 8px;text-align:left;vertical-align:top}
 .route{background:#fff;border:1px solid #dfe3ee;border-radius:8px;padding:8px 14px;margin:12px 0}
 .route h3{font-size:15px;margin:6px 0;display:flex;flex-wrap:wrap;gap:8px;align-items:center}.route small{color:#6b7287;font-weight:normal}
 .method{font-size:12px;color:#fff;border-radius:4px;padding:1px 6px}.get{background:#2f7d32}.post{background:#1f5fbf}.patch,.put{background:#b26a00}.delete{background:#b3261e}
@@ -121,6 +122,6 @@ ${tags.map((tag) => `<h2 class="tag">${escape(tag)}</h2>\n${routes.filter((r) =>
 <p>Connect Socket.IO to the same origin with <code>io({ auth: { token: accessToken } })</code>. The server puts each socket in the rooms of its user,
 role, groups and (for teachers) their teaching room. Events to a room carry <code>meta: { room, seq }</code>: load a snapshot over HTTP, apply events in
 order, and reload the snapshot after a gap in <code>seq</code> or a reconnect. Hand a refreshed token to the open socket with <code>session:refresh</code>.</p>
-<table><thead><tr><th>Event</th><th>Audience</th><th>Payload</th></tr></thead><tbody>${events.join('')}</tbody></table>
+<table class="events"><thead><tr><th>Event</th><th>Audience</th><th>Payload</th></tr></thead><tbody>${events.join('')}</tbody></table>
 </main></body></html>`;
 }
