@@ -94,8 +94,10 @@ export class JobQueue {
       supervise: work,
       schedule: false,
       maintenanceIntervalSeconds: env.QUEUE_MAINTENANCE_S,
-      // Failed jobs stay in the live table for a month, where an admin can see and retry them.
+      // Failed jobs stay in the live table for a month, where an admin can see and retry them;
+      // completed ones for two days, so the admin's "done in 24 h" counts them all.
       archiveFailedAfterSeconds: 30 * 24 * 3600,
+      archiveCompletedAfterSeconds: 2 * 24 * 3600,
     });
     boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
     await boss.start();
