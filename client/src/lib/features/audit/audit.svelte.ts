@@ -12,6 +12,19 @@ export const AUDIT_ACTIONS = [
   'account.update',
   'account.deactivate',
   'account.delete',
+  'lesson.create',
+  'lesson.move',
+  'lesson.rename',
+  'lesson.cancel',
+  'lesson.restore',
+  'group.member.add',
+  'group.member.join',
+  'group.member.remove',
+  'user.create',
+  'user.update',
+  'user.deactivate',
+  'user.reactivate',
+  'user.password-reset',
 ] as const;
 
 export interface AuditFilters {
