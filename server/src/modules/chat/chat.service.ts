@@ -15,7 +15,7 @@ import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { Limiter } from '../../infra/rate-limit.js';
 import type { GroupsService } from '../groups/groups.service.js';
-import { ChatRepository, DuplicateClientId, type ChatAudience, type MessageRow } from './chat.repository.js';
+import { ChatRepository, type ChatAudience, type MessageRow } from './chat.repository.js';
 import { fullName, presentChat, presentMessage } from './chat.presenter.js';
 
 export interface Actor {
@@ -93,17 +93,21 @@ export class ChatService {
     await this.sendLimiter.consume(actor.userId, 'Too many messages; wait a few seconds');
     const audience = await this.member(actor, input.chatId);
     await this.requireWritable(actor, audience);
-    const id = randomUUID();
-    try {
-      await this.repo.insertMessage({ id, chatId: input.chatId, senderId: actor.userId, clientId: input.clientId, text: input.text, replyTo: input.replyTo ?? null, at: this.infra.clock.now() });
-    } catch (error) {
-      // A concurrent retry may also meet the unique index itself rather than the conflict clause.
-      if (!(error instanceof DuplicateClientId) && (error as { code?: string }).code !== '23505') throw error;
+    const stored = await this.repo
+      .insertMessage({ id: randomUUID(), chatId: input.chatId, senderId: actor.userId, clientId: input.clientId, text: input.text, replyTo: input.replyTo ?? null, at: this.infra.clock.now() })
+      .catch((error: unknown) => {
+        // Two sends of one client id at once: the second meets the unique index.
+        if ((error as { code?: string }).code === '23505') return null;
+        throw error;
+      });
+    if (!stored) {
       const first = await this.repo.messageByClientId(actor.userId, input.clientId);
-      if (!first) throw error;
+      if (!first) throw new AppError('internal/error', 'The message could not be stored');
       return this.ackFor(first, input.chatId);
     }
-    const message = (await this.repo.message(input.chatId, id))!;
+    // The sender's name and role come from the audience just read: no second trip to the database.
+    const sender = audience.members.find((m) => m.id === actor.userId)!;
+    const message = { ...stored, sender };
     this.deliver(audience, message);
     return { id: message.id, seq: message.seq, createdAt: message.createdAt.toISOString() };
   }
