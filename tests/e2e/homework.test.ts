@@ -246,6 +246,15 @@ describe('homework from the builder to a live grade', () => {
     expect(await studentPage.getByTestId('waiting-teacher').count()).toBe(0);
     await screenshot(studentPage, '66-homework-student-graded-live');
 
+    // A key changed after submissions: the builder asks, the server regrades, the student sees it live.
+    await teacherPage.goto(homeworkUrl);
+    await teacherPage.getByTestId('builder-question').filter({ hasText: PROMPTS.short }).getByRole('button', { name: 'Изменить' }).click();
+    await teacherPage.getByTestId('question-editor').getByLabel('Принимаемый ответ 1').fill('kitten');
+    await teacherPage.getByTestId('question-editor').getByRole('button', { name: 'Сохранить вопрос' }).click();
+    await teacherPage.getByTestId('confirm-dialog').getByRole('button', { name: 'Сохранить вопрос' }).click();
+    await teacherPage.getByText('Оценки пересчитаны: 1').waitFor();
+    await studentPage.getByTestId('attempt-score').filter({ hasText: '11 из 13' }).waitFor({ timeout: 10_000 });
+
     // The other student is excused (after a confirmation); the table says so at once.
     await teacherPage.goto(`${homeworkUrl}/submissions`);
     const otherRow = teacherPage.getByTestId('submission-row').filter({ hasText: 'Смирнова' });
