@@ -95,21 +95,27 @@ export class AttemptsService {
     if (!attempt || attempt.studentId !== actor.userId) throw new AppError('attempt/not-found', 'Attempt not found');
     const { row, standing } = await this.studentView(actor, attempt.homeworkId);
     const now = this.infra.clock.now();
-    let submittedNow = false;
+    const visible = resultsVisible(row, standing.dueAt, now);
     if (attempt.state === 'in_progress') {
       const { late } = submissionWindow(row, standing, now);
-      submittedNow = await this.homework.transaction(async (em) => {
+      const graded = await this.homework.transaction(async (em) => {
         await this.repo.lockHomework(em, row.id, 'share');
-        if (!(await this.repo.markSubmitted(em, attemptId, now, late))) return false;
+        if (!(await this.repo.markSubmitted(em, attemptId, now, late))) return null;
         const [questions, answers] = await Promise.all([this.homework.questions(row.id, em), this.repo.answers([attemptId], em)]);
-        await this.repo.writeScores(em, gradeAll(attemptId, questions, answers), now);
-        await this.repo.recomputeTotals(em, [attemptId]);
-        return true;
+        const scores = gradeAll(attemptId, questions, answers);
+        await this.repo.writeScores(em, scores, now);
+        const [totals] = await this.repo.recomputeTotals(em, [attemptId]);
+        return { totals, questions, answers: scores.map((x) => ({ ...x, comment: null })) };
       });
+      if (graded) {
+        // The teacher's row is pushed after the answer goes out: the student does not wait for it.
+        void this.events.rowChanged(row, actor.userId, 'homework:submitted').catch((error: unknown) => this.infra.logger.warn({ err: String(error) }, 'homework row push failed'));
+        const dto = presentAttempt(graded.totals, graded.answers, graded.questions, visible);
+        return { id: dto.id, state: dto.state, score: dto.score, maxScore: dto.maxScore, attempt: dto };
+      }
     }
-    if (submittedNow) await this.events.rowChanged(row, actor.userId, 'homework:submitted');
+    // Submitted before (a double submit): the same answer again, nothing written.
     const [final, answers, questions] = await Promise.all([this.repo.find(attemptId), this.repo.answers([attemptId]), this.homework.questions(row.id)]);
-    const visible = resultsVisible(row, standing.dueAt, now);
     const dto = presentAttempt(final!, answers, questions, visible);
     return { id: dto.id, state: dto.state, score: dto.score, maxScore: dto.maxScore, attempt: dto };
   }
