@@ -1,4 +1,4 @@
-import type { DemoMeetingDto, MeetingDto, ProviderName, ReleaseReason } from '@tp/shared';
+import { parseOccurrenceId, type DemoMeetingDto, type MeetingDto, type ProviderName, type ReleaseReason } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { ProviderRegistry } from '../meetings/providers/index.js';
@@ -12,8 +12,6 @@ import { presentMeeting } from './pool.presenter.js';
 import { DemoMeetingFlow, type DemoViewer } from './pool-demo.js';
 import type { PoolCore } from './pool.core.js';
 import type { Actor, PoolPeers } from './pool.peers.js';
-
-const OCCURRENCE = /^rule:([0-9a-f-]{36}):(\d{4}-\d{2}-\d{2})$/i;
 
 /** The meeting pool: start, end, read and release lessons' meetings over the pooled accounts. */
 export class PoolService {
@@ -35,7 +33,7 @@ export class PoolService {
   /** `POST /api/lessons/:id/start` — the lesson's teacher gets the meeting (the same one on a repeat). */
   async startLesson(actor: Actor, eventId: string, idempotencyKey?: string): Promise<StartResult> {
     if (actor.role !== 'teacher') throw new AppError('auth/forbidden', "Only the lesson's teacher can start it");
-    const lessonId = OCCURRENCE.test(eventId) ? (await this.lesson(actor, eventId, true)).id : eventId;
+    const lessonId = parseOccurrenceId(eventId) ? (await this.lesson(actor, eventId, true)).id : eventId;
     return this.starts.start(actor, lessonId, idempotencyKey);
   }
 
@@ -137,11 +135,11 @@ export class PoolService {
   /** Resolves a calendar event id to the stored lesson; a start may materialise an occurrence. */
   private async lesson(actor: Actor, eventId: string, materialize: boolean): Promise<PoolLesson> {
     let lessonId: string | null = eventId;
-    const occurrence = OCCURRENCE.exec(eventId);
+    const occurrence = parseOccurrenceId(eventId);
     if (occurrence) {
       const schedule = this.core.peers().schedule;
       if (materialize && schedule) lessonId = (await schedule.materializeEvent({ userId: actor.userId, role: actor.role }, eventId)).id;
-      else lessonId = await this.core.repo.findOccurrenceId(occurrence[1]!, occurrence[2]!);
+      else lessonId = await this.core.repo.findOccurrenceId(occurrence.ruleId, occurrence.date);
     }
     const lesson = lessonId ? await this.core.repo.findLesson(lessonId) : null;
     if (!lesson) throw new AppError('lesson/not-found', 'Lesson not found');
