@@ -53,17 +53,18 @@ export class LessonRecordingsState {
   }
 }
 
-/** 123456789 → "117.7 MB" (binary units, one decimal). */
-export function formatSize(bytes: number | null): string | null {
+const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/** 52428800 → "50 MB" / "50 МБ" in the reader's language (binary steps, at most one decimal). */
+export function formatSize(bytes: number | null, language: string): string | null {
   if (bytes === null) return null;
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
     value /= 1024;
     unit += 1;
   }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  return new Intl.NumberFormat(language, { style: 'unit', unit: SIZE_UNITS[unit], unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
 }
 
 /** Whole minutes, at least 1 for a recording that has any length. */
