@@ -102,7 +102,7 @@ describe('refresh tokens', () => {
   it('stops working for a deactivated user', async () => {
     const { browser, user } = await signedInBrowser();
     const { user: admin } = await buildTeacher(app);
-    await app.ctx.services.users.adminUpdate(admin.id, user.id, { active: false });
+    await app.ctx.services.users.adminUpdate({ userId: admin.id, role: 'admin' }, user.id, { active: false });
     expect((await browser.post('/api/auth/refresh')).status).toBe(401);
   });
 });

@@ -84,7 +84,7 @@ describe('login', () => {
 
   it('refuses a deactivated user', async () => {
     const { user } = await buildStudent(app);
-    await app.ctx.services.users.adminUpdate('00000000-0000-4000-8000-000000000000', user.id, { active: false });
+    await app.ctx.services.users.adminUpdate({ userId: '00000000-0000-4000-8000-000000000000', role: 'admin' }, user.id, { active: false });
     const res = await request(app.url).post('/api/auth/login').send({ email: user.email, password: DEFAULT_PASSWORD });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('auth/invalid-credentials');
