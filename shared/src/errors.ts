@@ -48,6 +48,8 @@ export const ERROR_CODES = [
   'chat/read-only',
   'chat/not-allowed',
   'message/not-found',
+  'attachment/not-found',
+  'attachment/refused',
   'internal/error',
 ] as const;
 
@@ -106,5 +108,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'chat/read-only': 409,
   'chat/not-allowed': 403,
   'message/not-found': 404,
+  'attachment/not-found': 404,
+  'attachment/refused': 415,
   'internal/error': 500,
 };

@@ -63,5 +63,11 @@ export const LIMITS = {
     queryChars: 200,
     /** A client id (idempotency key) of a message. */
     clientIdChars: 64,
+    /** Bytes of one attachment. */
+    attachmentBytes: 20 * 1024 * 1024,
+    /** Attachments on one message. */
+    attachmentsPerMessage: 10,
+    /** Minutes a signed file link works. */
+    fileLinkMinutes: 60,
   },
 } as const;

@@ -41,6 +41,8 @@ import { ChatService } from './chat/chat.service.js';
 import { chatRoutes } from './chat/chat.routes.js';
 import { chatSocket } from './chat/chat.socket.js';
 import { PresenceService } from './chat/presence.service.js';
+import { AttachmentsService } from './chat/attachments.service.js';
+import { attachmentRoutes } from './chat/attachments.routes.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
@@ -62,6 +64,7 @@ export interface Services {
   homework: HomeworkService;
   chat: ChatService;
   presence: PresenceService;
+  attachments: AttachmentsService;
 }
 
 export interface AppContext {
@@ -94,15 +97,17 @@ export function createServices(infra: Infra): Services {
   schedule.setCapacityCheck((startAt, endAt) => analytics.capacityWarning(startAt, endAt));
   const recordings = new RecordingsService(infra, groups);
   webhooks.onRecordingsStored((lessonId, recordingIds) => recordings.announce(lessonId, recordingIds));
-  const homework = new HomeworkService(infra, { groups, schedule });
+  const homework = new HomeworkService(infra, { groups, schedule, scheduler: jobs.scheduler });
   const chat = new ChatService(infra, groups);
   const presence = new PresenceService(infra, (userId) => chat.repo.presenceWatchers(userId));
   chat.readOnlineFrom((userIds) => presence.online(userIds));
-  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat, presence };
+  const attachments = new AttachmentsService(infra, (actor, chatId) => chat.get(actor, chatId));
+  chat.useAttachments(attachments);
+  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat, presence, attachments };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes, docsRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes, docsRoutes, attachmentRoutes];
 
 /** Socket handlers registered per connection. */
 export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket, chatSocket];

@@ -34,13 +34,16 @@ export const groupChatSettingsBody = z.strictObject({ studentsDirect: z.boolean(
 export const groupChatSettingsParams = z.strictObject({ id: uuid });
 
 /** Socket `chat:send`. */
-export const chatSendPayload = z.strictObject({
-  chatId: uuid,
-  clientId,
-  text: messageText,
-  replyTo: uuid.optional(),
-  attachmentIds: z.array(uuid).max(10).optional(),
-});
+export const chatSendPayload = z
+  .strictObject({
+    chatId: uuid,
+    clientId,
+    /** May be empty when the message carries attachments. */
+    text: text(LIMITS.chat.messageChars, { min: 0 }),
+    replyTo: uuid.optional(),
+    attachmentIds: z.array(uuid).max(LIMITS.chat.attachmentsPerMessage).optional(),
+  })
+  .refine((m) => m.text.length > 0 || (m.attachmentIds?.length ?? 0) > 0, { message: 'must not be empty', path: ['text'] });
 export type ChatSendPayload = z.infer<typeof chatSendPayload>;
 /** Socket `chat:read`: the member saw everything up to `seq`. */
 export const chatReadPayload = z.strictObject({ chatId: uuid, seq });
@@ -49,6 +52,16 @@ export const chatTypingPayload = z.strictObject({ chatId: uuid });
 /** Socket `chat:edit` / `chat:delete`. */
 export const chatEditPayload = z.strictObject({ chatId: uuid, messageId: uuid, text: messageText });
 export const chatDeletePayload = z.strictObject({ chatId: uuid, messageId: uuid });
+
+/** `POST /api/attachments?chatId=` (multipart, one file in `file`). */
+export const uploadAttachmentQuery = z.strictObject({ chatId: uuid });
+export const attachmentParams = z.strictObject({ id: uuid });
+export const fileTokenParams = z.strictObject({ token: z.string().min(10).max(2000) });
+export const attachmentDto = z.object({ id: uuid, name: z.string(), size: z.number().int(), mime: z.string() });
+export type AttachmentDto = z.infer<typeof attachmentDto>;
+/** A signed link to the file, working for a while for whoever holds it. */
+export const attachmentLinkDto = z.object({ url: z.string(), expiresAt: z.string() });
+export type AttachmentLinkDto = z.infer<typeof attachmentLinkDto>;
 
 const person = z.object({ id: uuid, name: z.string(), role: z.enum(['student', 'teacher', 'admin']) });
 
@@ -64,6 +77,7 @@ export const chatMessageDto = z.object({
   createdAt: z.string(),
   editedAt: z.string().nullable(),
   deleted: z.boolean(),
+  attachments: z.array(attachmentDto),
 });
 export type ChatMessageDto = z.infer<typeof chatMessageDto>;
 

@@ -1,10 +1,10 @@
-import type { ChatDto, ChatMessageDto } from '@tp/shared';
+import type { AttachmentDto, ChatDto, ChatMessageDto } from '@tp/shared';
 import type { ChatListRow, MessageRow, Person } from './chat.repository.js';
 
 export const fullName = (person: Pick<Person, 'firstName' | 'lastName'>) => `${person.firstName} ${person.lastName}`.trim();
 const presentPerson = (person: Person) => ({ id: person.id, name: fullName(person), role: person.role });
 
-export function presentMessage(row: MessageRow): ChatMessageDto {
+export function presentMessage(row: MessageRow, attachments: AttachmentDto[] = []): ChatMessageDto {
   const deleted = row.deletedAt !== null;
   return {
     id: row.id,
@@ -19,6 +19,7 @@ export function presentMessage(row: MessageRow): ChatMessageDto {
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,
     deleted,
+    attachments: deleted ? [] : attachments,
   };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   LIMITS,
   rooms,
+  type AttachmentDto,
   type ChatDto,
   type ChatContactDto,
   type ChatHistoryDto,
@@ -17,6 +18,7 @@ import type { Limiter } from '../../infra/rate-limit.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import { ChatRepository, type ChatAudience, type MessageRow } from './chat.repository.js';
 import { fullName, presentChat, presentMessage } from './chat.presenter.js';
+import type { AttachmentsService } from './attachments.service.js';
 
 export interface Actor {
   userId: string;
@@ -34,6 +36,7 @@ export class ChatService {
   readonly repo: ChatRepository;
   private readonly sendLimiter: Limiter;
   private online: OnlineCheck = async () => new Set();
+  private attachments: AttachmentsService | null = null;
 
   constructor(
     private readonly infra: Pick<Infra, 'orm' | 'broadcaster' | 'logger' | 'clock' | 'limiter' | 'env'>,
@@ -41,6 +44,11 @@ export class ChatService {
   ) {
     this.repo = new ChatRepository(infra.orm);
     this.sendLimiter = infra.limiter('chat-send', infra.env.CHAT_SEND_BURST ?? LIMITS.chat.burst, LIMITS.chat.burstSeconds);
+  }
+
+  /** Set by the composition root: files sent with messages. */
+  useAttachments(attachments: AttachmentsService): void {
+    this.attachments = attachments;
   }
 
   /** Set by the composition root: presence answers who is online. */
@@ -80,7 +88,7 @@ export class ChatService {
   async history(actor: Actor, chatId: string, page: { before?: number; after?: number; limit: number }): Promise<ChatHistoryDto> {
     await this.member(actor, chatId);
     const { items, hasMore } = await this.repo.history(chatId, page);
-    return { chatId, items: items.map(presentMessage), hasMore };
+    return { chatId, items: await this.presentMessages(items), hasMore };
   }
 
   /**
@@ -93,6 +101,8 @@ export class ChatService {
     await this.sendLimiter.consume(actor.userId, 'Too many messages; wait a few seconds');
     const audience = await this.member(actor, input.chatId);
     await this.requireWritable(actor, audience);
+    const attachmentIds = [...new Set(input.attachmentIds ?? [])];
+    if (attachmentIds.length) await this.attachments?.checkUsable(actor, input.chatId, attachmentIds);
     const stored = await this.repo
       .insertMessage({ id: randomUUID(), chatId: input.chatId, senderId: actor.userId, clientId: input.clientId, text: input.text, replyTo: input.replyTo ?? null, at: this.infra.clock.now() })
       .catch((error: unknown) => {
@@ -108,7 +118,8 @@ export class ChatService {
     // The sender's name and role come from the audience just read: no second trip to the database.
     const sender = audience.members.find((m) => m.id === actor.userId)!;
     const message = { ...stored, sender };
-    this.deliver(audience, message);
+    const attached = attachmentIds.length && this.attachments ? await this.attachments.repo.attach(attachmentIds, actor.userId, input.chatId, message.id) : [];
+    this.deliver(audience, message, attached.map(({ id, name, size, mime }) => ({ id, name, size, mime })));
     return { id: message.id, seq: message.seq, createdAt: message.createdAt.toISOString() };
   }
 
@@ -118,7 +129,7 @@ export class ChatService {
     if (!(await this.repo.editMessage(chatId, messageId, actor.userId, text, this.infra.clock.now()))) {
       throw new AppError('message/not-found', 'No message of yours to edit');
     }
-    return this.deliver(audience, (await this.repo.message(chatId, messageId))!);
+    return this.deliverStored(audience, chatId, messageId);
   }
 
   /** The sender deletes their own message; the group's teacher deletes any in the group chat. */
@@ -128,7 +139,7 @@ export class ChatService {
     if (!(await this.repo.deleteMessage(chatId, messageId, moderates ? null : actor.userId, this.infra.clock.now()))) {
       throw new AppError('message/not-found', 'No message to delete');
     }
-    return this.deliver(audience, (await this.repo.message(chatId, messageId))!);
+    return this.deliverStored(audience, chatId, messageId);
   }
 
   /** Moves the actor's read position; their other tabs learn the new unread count, a 1:1 peer the read mark. */
@@ -206,9 +217,20 @@ export class ChatService {
     return { id: message.id, seq: message.seq, createdAt: message.createdAt.toISOString() };
   }
 
+  private async presentMessages(rows: MessageRow[]): Promise<ChatMessageDto[]> {
+    const files = (await this.attachments?.repo.forMessages(rows.map((row) => row.id))) ?? new Map<string, AttachmentDto[]>();
+    return rows.map((row) => presentMessage(row, files.get(row.id)));
+  }
+
+  private async deliverStored(audience: ChatAudience, chatId: string, messageId: string): Promise<ChatMessageDto> {
+    const row = (await this.repo.message(chatId, messageId))!;
+    const [message] = await this.presentMessages([row]);
+    return this.deliver(audience, row, message!.attachments);
+  }
+
   /** To every member's user room, in one publish: whoever is in the chat now, on whichever node. */
-  private deliver(audience: ChatAudience, row: MessageRow): ChatMessageDto {
-    const message = presentMessage(row);
+  private deliver(audience: ChatAudience, row: MessageRow, attachments: AttachmentDto[] = []): ChatMessageDto {
+    const message = presentMessage(row, attachments);
     this.infra.broadcaster.emitToRooms(audience.members.map((m) => rooms.user(m.id)), 'chat:message', { chatId: audience.id, message });
     return message;
   }
