@@ -5,7 +5,7 @@ import { confirmReminderJob } from './modules/auth/auth.jobs.js';
 import { poolSweepJob } from './modules/pool/pool.jobs.js';
 import { webhookLedgerPruneJob } from './modules/webhooks/webhooks.jobs.js';
 import { mailLedgerPruneJob } from './modules/jobs/jobs.jobs.js';
-import { homeworkDueJob } from './modules/homework/homework.jobs.js';
+import { homeworkDueJob, homeworkSweepJob } from './modules/homework/homework.jobs.js';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -25,7 +25,7 @@ export interface JobDefinition {
 }
 
 /** Every module's periodic duties; a module adds its own. */
-export const jobDefinitions: JobDefinition[] = [confirmReminderJob, poolSweepJob, webhookLedgerPruneJob, mailLedgerPruneJob, homeworkDueJob];
+export const jobDefinitions: JobDefinition[] = [confirmReminderJob, poolSweepJob, webhookLedgerPruneJob, mailLedgerPruneJob, homeworkSweepJob];
 
 /**
  * Something that must happen at a moment, declared in the owning module's `*.jobs.ts` with
@@ -43,7 +43,7 @@ export function defineScheduledJob<T extends object>(job: ScheduledJob<T>): Sche
 }
 
 /** Every module's scheduled jobs; a module adds its own. */
-export const scheduledJobs: ScheduledJob<object>[] = [];
+export const scheduledJobs: ScheduledJob<object>[] = [homeworkDueJob as ScheduledJob<object>];
 
 /** Whether this HTTP server also works the queues (single-node mode unless QUEUE_IN_SERVER says). */
 export const queueRunsInServer = (ctx: AppContext): boolean => ctx.infra.env.QUEUE_IN_SERVER ?? !ctx.infra.redis;

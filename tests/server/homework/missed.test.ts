@@ -5,8 +5,9 @@ import { ManualClock } from '../../../server/src/infra/clock.js';
 import { buildGroup, type BuiltGroup } from '../../factories/groups.js';
 import { buildHomework, rightAnswers, type BuiltHomework } from '../../factories/homework.js';
 import { apiNow, DAY_MS } from './helpers.js';
-import { homeworkDueJob } from '../../../server/src/modules/homework/homework.jobs.js';
-import { jobDefinitions } from '../../../server/src/jobs.js';
+import { homeworkDueJob, homeworkSweepJob } from '../../../server/src/modules/homework/homework.jobs.js';
+import { HOMEWORK_DUE } from '../../../server/src/modules/homework/homework.schedule.js';
+import { jobDefinitions, scheduledJobs } from '../../../server/src/jobs.js';
 
 describe('missed work: 0 at the due time, a 14-day backlog, late replacement, closing at 0', () => {
   let app: TestApp;
@@ -88,12 +89,30 @@ describe('missed work: 0 at the due time, a 14-day backlog, late replacement, cl
   });
 
   it('the periodic job runs both steps, in the server too in single-node mode', async () => {
-    expect(jobDefinitions).toContain(homeworkDueJob);
-    expect(homeworkDueJob.runsInServer?.(app.ctx)).toBe(true);
+    expect(jobDefinitions).toContain(homeworkSweepJob);
+    expect(homeworkSweepJob.runsInServer?.(app.ctx)).toBe(true);
     const other = await buildHomework(app, built, { dueAt: new Date(clock.now().getTime() + DAY_MS).toISOString(), questions: (await import('../../factories/homework.js')).sampleQuestions().slice(0, 1) });
     clock.advance(DAY_MS + 1);
-    await homeworkDueJob.run(app.ctx);
+    await homeworkSweepJob.run(app.ctx);
     const table = (await (await apiNow(app, built.teacher.user)).get(`/api/homework/${other.homework.id}/submissions`)).body.rows as SubmissionRowDto[];
     expect(table.filter((r) => r.state === 'backlog')).toHaveLength(4);
+  });
+
+  it('the exact due moments are scheduled on the job queue: publish, a moved due time, an extension', async () => {
+    expect(scheduledJobs).toContain(homeworkDueJob);
+    const { scheduler } = app.ctx.services.jobs;
+    const near = (a: Date | null, b: Date) => expect(Math.abs((a?.getTime() ?? 0) - b.getTime())).toBeLessThan(5_000);
+    const due = new Date(clock.now().getTime() + 2 * DAY_MS);
+    const other = await buildHomework(app, built, { dueAt: due.toISOString(), questions: (await import('../../factories/homework.js')).sampleQuestions().slice(0, 1) });
+    near(await scheduler.scheduledAt(HOMEWORK_DUE, other.homework.id), due);
+    near(await scheduler.scheduledAt(HOMEWORK_DUE, `${other.homework.id}:backlog`), new Date(due.getTime() + 14 * DAY_MS));
+    const teacher = await apiNow(app, built.teacher.user);
+    const moved = new Date(due.getTime() + DAY_MS);
+    expect((await teacher.patch(`/api/homework/${other.homework.id}`, { dueAt: moved.toISOString() })).status).toBe(200);
+    near(await scheduler.scheduledAt(HOMEWORK_DUE, other.homework.id), moved);
+    const extended = new Date(due.getTime() + 5 * DAY_MS);
+    const student = built.students[0].user.id;
+    expect((await teacher.put(`/api/homework/${other.homework.id}/overrides/${student}`, { dueAt: extended.toISOString() })).status).toBe(200);
+    near(await scheduler.scheduledAt(HOMEWORK_DUE, `${other.homework.id}:${student}`), extended);
   });
 });

@@ -4,6 +4,8 @@ import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import type { ScheduleService } from '../schedule/schedule.service.js';
+import type { Scheduler } from '../jobs/scheduler.js';
+import { scheduleDueMoments } from './homework.schedule.js';
 import { AttemptsRepository } from './attempts.repository.js';
 import { HomeworkEvents } from './homework.events.js';
 import { HomeworkRepository, type HomeworkRow } from './homework.repository.js';
@@ -33,7 +35,7 @@ export class HomeworkService {
 
   constructor(
     private readonly infra: Infra,
-    private readonly deps: { groups: GroupsService; schedule: ScheduleService },
+    private readonly deps: { groups: GroupsService; schedule: ScheduleService; scheduler: Scheduler },
   ) {
     this.repo = new HomeworkRepository(infra.orm);
     const attemptsRepo = new AttemptsRepository(this.repo);
@@ -73,6 +75,7 @@ export class HomeworkService {
     if (row.status !== 'draft' && changes.dueAt === null) throw new AppError('homework/not-editable', 'Published homework needs a due time', { fields: { dueAt: 'required once published' } });
     const when = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
     await this.repo.update(homeworkId, { ...changes, opensAt: when(changes.opensAt), dueAt: when(changes.dueAt) });
+    if (row.status === 'published' && changes.dueAt) await this.scheduleDue(homeworkId, new Date(changes.dueAt));
     return presentHomework((await this.repo.find(homeworkId))!);
   }
 
@@ -158,6 +161,7 @@ export class HomeworkService {
     if (!(await this.repo.update(homeworkId, { status: 'published', publishedAt: now, dueAt }, undefined, `and status = 'draft'`))) {
       throw new AppError('homework/not-editable', 'Already published');
     }
+    await this.scheduleDue(homeworkId, dueAt);
     const published = (await this.repo.find(homeworkId))!;
     await this.events.published(published);
     return presentHomework(published);
@@ -198,6 +202,7 @@ export class HomeworkService {
     const row = await this.owned(actor, homeworkId);
     if (!(await this.deps.groups.isMember(row.groupId, studentId))) throw new AppError('group/student-not-found', 'Not a student of this group');
     await this.standing.setOverride(homeworkId, studentId, { excused: changes.excused, dueAt: changes.dueAt === undefined ? undefined : changes.dueAt ? new Date(changes.dueAt) : null }, this.now());
+    if (changes.dueAt) await this.scheduleDue(homeworkId, new Date(changes.dueAt), studentId);
     await this.events.rowChanged(row, studentId, 'homework:attempt-updated');
     const [standing] = await this.standing.forHomework(homeworkId, studentId);
     return presentSubmissionRow(standing, row.maxH, this.now());
@@ -262,6 +267,13 @@ export class HomeworkService {
       if (!row) continue;
       for (const studentId of studentIds) await this.events.rowChanged(row, studentId, 'homework:attempt-updated');
     }
+  }
+
+  /** The exact moments of the missed-work steps; the periodic sweep covers a schedule that failed. */
+  private async scheduleDue(homeworkId: string, dueAt: Date, studentId?: string): Promise<void> {
+    await scheduleDueMoments(this.deps.scheduler, homeworkId, dueAt, studentId).catch((error: unknown) =>
+      this.infra.logger.warn({ err: String(error), homeworkId }, 'homework due moment not scheduled; the sweep will catch it'),
+    );
   }
 
   // ------------------------------------------------------------------ access
