@@ -93,7 +93,7 @@ describe('ending, starting again and a forced release, in the browser', () => {
     expect(new URL(againPage.url()).pathname).not.toBe(new URL(hostPage.url()).pathname);
     await card.getByRole('button', { name: 'Завершить', exact: true }).waitFor();
     const leases = await sql('select released_at from meeting_leases where lesson_id = ? order by acquired_at', [lesson.id]);
-    expect(leases.map((l: { released_at: unknown }) => l.released_at === null)).toEqual([false, true]);
+    expect(leases.map((l) => l.released_at === null)).toEqual([false, true]);
 
     // The admin releases the room by hand with a reason; the teacher is told who and why, live.
     const adminPage = await signIn(admin, /Я преподаватель/);
@@ -113,6 +113,6 @@ describe('ending, starting again and a forced release, in the browser', () => {
     await notice.getByRole('button', { name: 'Понятно' }).click();
     await notice.waitFor({ state: 'detached' });
     const audit = await sql(`select detail from audit_log where action = 'lesson.release.admin' and lesson_id = ?`, [lesson.id]);
-    expect(audit.map((row: { detail: { reason?: string } }) => row.detail.reason)).toEqual(['Комнату забираем на педсовет']);
+    expect(audit.map((row) => (row.detail as { reason?: string }).reason)).toEqual(['Комнату забираем на педсовет']);
   });
 });
