@@ -20,6 +20,9 @@ export class HomeworkBuilder {
   /** How many attempts the last key change regraded (shown once). */
   regraded = $state<number | null>(null);
 
+  private ordering: Promise<unknown> = Promise.resolve();
+  private reorders = 0;
+
   constructor(readonly id: string) {}
 
   async load(): Promise<void> {
@@ -71,13 +74,21 @@ export class HomeworkBuilder {
     await this.refreshTotals();
   }
 
+  /**
+   * Shows the new order at once and stores it; quick successive moves are sent one after another, and
+   * only the answer to the latest is applied. A refusal reloads what the server has.
+   */
   async reorder(questions: TeacherQuestionDto[]): Promise<void> {
-    const before = this.questions;
     this.questions = questions.map((q, position) => ({ ...q, position }));
+    const ids = questions.map((q) => q.id);
+    const ticket = ++this.reorders;
+    const sent = this.ordering.then(() => homeworkApi.reorder(this.id, ids));
+    this.ordering = sent.catch(() => undefined);
     try {
-      this.questions = sortQuestions(await homeworkApi.reorder(this.id, questions.map((q) => q.id)));
+      const stored = await sent;
+      if (ticket === this.reorders) this.questions = sortQuestions(stored);
     } catch (error) {
-      this.questions = before;
+      await this.load();
       throw error;
     }
   }
