@@ -400,6 +400,7 @@ export const en: Record<MessageKey, string> = {
   'audit.outcome.ok': 'OK',
   'audit.outcome.error': 'Error',
   'audit.action.lesson.start': 'Started a lesson',
+  'audit.action.lesson.restart': 'Started a lesson again after its end',
   'audit.action.lesson.release.teacher': 'Ended a lesson',
   'audit.action.lesson.release.webhook': 'Meeting ended at the provider',
   'audit.action.lesson.release.sweep': 'Released by the sweep',

@@ -399,6 +399,7 @@ export const ru = {
   'audit.outcome.ok': 'Успешно',
   'audit.outcome.error': 'Ошибка',
   'audit.action.lesson.start': 'Начал урок',
+  'audit.action.lesson.restart': 'Начал урок снова после завершения',
   'audit.action.lesson.release.teacher': 'Завершил урок',
   'audit.action.lesson.release.webhook': 'Встреча завершена у провайдера',
   'audit.action.lesson.release.sweep': 'Освобождён по расписанию',
