@@ -47,6 +47,8 @@ export const LIMITS = {
     backlogDays: 14,
     /** Without a next lesson, the due time is this many days after publishing. */
     defaultDueDays: 7,
+    /** Autosaves, starts and submits per student per minute (typing with a debounce stays far below). */
+    savesPerMinute: 240,
   },
   /** An admin's reason for releasing a room by hand, characters. */
   releaseReason: { min: 3, max: 500 },

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AttemptDto, StudentHomeworkDto, SubmissionRowDto } from '@tp/shared';
+import { LIMITS, type AttemptDto, type StudentHomeworkDto, type SubmissionRowDto } from '@tp/shared';
 import { createTestApp, nextEventMatching, type TestApp } from '../../setup/app.js';
 import { buildGroup, type BuiltGroup } from '../../factories/groups.js';
 import { buildHomework, rightAnswers, type BuiltHomework } from '../../factories/homework.js';
@@ -102,5 +102,22 @@ describe('homework attempts over HTTP', () => {
     expect((await api(app, outsider.token).post(`/api/attempts/${attempt.id}/submit`)).status).toBe(404);
     const saved = await as.get(`/api/homework/${hw.homework.id}`);
     expect(saved.body.attempts[0].answers).toEqual({});
+  });
+
+  it('limits a student\u2019s saves per minute (429 with Retry-After), without touching other students', async () => {
+    const student = built.students[2];
+    const as = api(app, student.token);
+    const attempt = (await as.post(`/api/homework/${hw.homework.id}/attempts`)).body.attempt as AttemptDto;
+    const freeText = hw.questions.find((q) => q.type === 'free_text')!;
+    const statuses: number[] = [];
+    // The start counted too.
+    for (let i = 0; i < LIMITS.homework.savesPerMinute - 1; i++) statuses.push((await as.put(`/api/attempts/${attempt.id}/answers/${freeText.id}`, { answer: { text: `draft ${i}` } })).status);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    const refused = await as.put(`/api/attempts/${attempt.id}/answers/${freeText.id}`, { answer: { text: 'one too many' } });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await api(app, built.students[1].token).get(`/api/homework/${hw.homework.id}`)).status).toBe(200);
+    const saved = (await as.get(`/api/homework/${hw.homework.id}`)).body.attempts[0].answers[freeText.id];
+    expect(saved).toEqual({ text: `draft ${LIMITS.homework.savesPerMinute - 2}` });
   });
 });

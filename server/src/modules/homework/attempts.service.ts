@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { answerSchemas, type AttemptDto, type GradeAnswerBody, type QuestionBody } from '@tp/shared';
+import { answerSchemas, LIMITS, type AttemptDto, type GradeAnswerBody, type QuestionBody } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
+import type { Limiter } from '../../infra/rate-limit.js';
 import type { AnswerRow, AttemptRow, AttemptsRepository } from './attempts.repository.js';
 import { gradeAnswer, scoreHundredths } from './grading/index.js';
 import type { HomeworkEvents } from './homework.events.js';
@@ -37,6 +38,8 @@ function gradeAll(attemptId: string, questions: QuestionRow[], answers: AnswerRo
 
 /** Students' attempts: start, autosave, submit; teachers' grading and regrades. */
 export class AttemptsService {
+  private readonly limiter: Limiter;
+
   constructor(
     private readonly infra: Infra,
     private readonly homework: HomeworkRepository,
@@ -44,7 +47,9 @@ export class AttemptsService {
     private readonly standing: StandingRepository,
     private readonly events: HomeworkEvents,
     private readonly owned: Owned,
-  ) {}
+  ) {
+    this.limiter = infra.limiter('homework-save', LIMITS.homework.savesPerMinute, 60);
+  }
 
   /** Published homework of one of the student's groups, with their standing; anything else is invisible. */
   async studentView(actor: Actor, homeworkId: string): Promise<{ row: HomeworkRow; standing: StandingRow }> {
@@ -63,6 +68,7 @@ export class AttemptsService {
 
   /** Opens an attempt, or returns the one already open (another tab, another device). */
   async start(actor: Actor, homeworkId: string): Promise<AttemptDto> {
+    await this.limiter.consume(actor.userId, 'Too many requests; wait a moment');
     const { row, standing } = await this.studentView(actor, homeworkId);
     const existing = await this.repo.ofStudent(homeworkId, actor.userId);
     let attempt = existing.find((a) => a.state === 'in_progress') ?? null;
@@ -80,6 +86,7 @@ export class AttemptsService {
 
   /** The autosave: checks in one read, writes in one upsert. */
   async saveAnswer(actor: Actor, attemptId: string, questionId: string, answer: unknown): Promise<{ questionId: string; savedAt: string }> {
+    await this.limiter.consume(actor.userId, 'Too many saves; wait a moment');
     const context = await this.repo.saveContext(attemptId, questionId);
     if (!context || context.studentId !== actor.userId) throw new AppError('attempt/not-found', 'Attempt not found');
     if (context.state !== 'in_progress' || context.homeworkStatus !== 'published') throw new AppError('attempt/submitted', 'This attempt is closed');
@@ -91,6 +98,7 @@ export class AttemptsService {
 
   /** Grades at once; a second submit of the same attempt changes nothing and answers the same. */
   async submit(actor: Actor, attemptId: string) {
+    await this.limiter.consume(actor.userId, 'Too many requests; wait a moment');
     const attempt = await this.repo.find(attemptId);
     if (!attempt || attempt.studentId !== actor.userId) throw new AppError('attempt/not-found', 'Attempt not found');
     const { row, standing } = await this.studentView(actor, attempt.homeworkId);
