@@ -78,6 +78,20 @@ describe('chat in the browser', () => {
     const shown = server.map((text) => text.replace(/\*\*/g, ''));
     await expect.poll(() => texts(s.page)).toEqual(shown);
     await expect.poll(() => texts(t.page)).toEqual(shown);
+    // The teacher sends a photo and a PDF: the student sees the picture inline and the PDF as a card.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await t.page.getByTestId('attach-input').setInputFiles([
+      { name: 'доска.png', mimeType: 'image/png', buffer: png },
+      { name: 'задание.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') },
+    ]);
+    await t.page.getByText('задание.pdf').waitFor().catch(async (error: unknown) => {
+      await screenshot(t.page, 'chat-upload-failed');
+      throw error;
+    });
+    await t.page.getByTestId('send').click();
+    await s.page.getByTestId('attachment-file').filter({ hasText: 'задание.pdf' }).waitFor();
+    await s.page.locator('[data-testid="attachment-image"] img').waitFor();
+    expect(await s.page.locator('[data-testid="attachment-image"] img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
     await screenshot(s.page, 'chat-student-phone');
     await screenshot(t.page, 'chat-teacher');
   });

@@ -47,6 +47,10 @@ export const chatRu = {
   'chat.unread': 'непрочитанных: {count}',
   'chat.messageTeacher': 'Написать учителю',
   'chat.studentsDirect': 'Ученики группы могут писать друг другу лично',
+  'chat.attach': 'Прикрепить файл',
+  'chat.uploading': 'Загружаем…',
+  'chat.tooBig': '{name}: файлы до 20 МБ',
+  'chat.open': 'Открыть',
 } as const;
 
 export type ChatMessageKey = keyof typeof chatRu;
@@ -96,4 +100,8 @@ export const chatEn: Record<ChatMessageKey, string> = {
   'chat.unread': '{count} unread',
   'chat.messageTeacher': 'Message the teacher',
   'chat.studentsDirect': 'Students of the group may message each other 1:1',
+  'chat.attach': 'Attach a file',
+  'chat.uploading': 'Uploading…',
+  'chat.tooBig': '{name}: files are limited to 20 MB',
+  'chat.open': 'Open',
 };

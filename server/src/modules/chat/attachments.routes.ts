@@ -11,7 +11,7 @@ function readUpload(req: Request): Promise<{ name: string; data: Buffer }> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: LIMITS.chat.attachmentBytes, fields: 5 } });
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: LIMITS.chat.attachmentBytes, fields: 5 } });
     } catch {
       return reject(new AppError('request/invalid', 'Send the file as multipart/form-data in the field "file"', { fields: { file: 'required' } }));
     }

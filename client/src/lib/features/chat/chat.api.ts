@@ -1,5 +1,7 @@
-import type { ChatContactDto, ChatDto, ChatHistoryDto, ChatMessageDto, ChatSearchHitDto } from '@tp/shared';
-import { http } from '$lib/api/http.js';
+import type { AttachmentDto, AttachmentLinkDto, ChatContactDto, ChatDto, ChatHistoryDto, ChatMessageDto, ChatSearchHitDto } from '@tp/shared';
+import { http, refreshSession } from '$lib/api/http.js';
+import { ApiError } from '$lib/api/errors.js';
+import { getAccessToken } from '$lib/api/token.js';
 
 /** The chat endpoints (sending, reading marks and typing go over the socket). */
 export const chatApi = {
@@ -11,5 +13,28 @@ export const chatApi = {
   presence: () => http.get<{ online: string[] }>('/api/presence'),
   search: (q: string, chatId?: string) => http.get<ChatSearchHitDto[]>('/api/chats/search', { q, chatId }),
   edit: (chatId: string, messageId: string, text: string) => http.patch<ChatMessageDto>(`/api/chats/${chatId}/messages/${messageId}`, { text }),
+  link: (attachmentId: string) => http.get<AttachmentLinkDto>(`/api/attachments/${attachmentId}/link`),
+  /** Multipart upload of one file into a chat. */
+  upload: (chatId: string, file: File) => upload(chatId, file),
   remove: (chatId: string, messageId: string) => http.delete<ChatMessageDto>(`/api/chats/${chatId}/messages/${messageId}`),
 };
+
+/** Multipart is the one body the JSON client does not send; a 401 refreshes the session once. */
+async function upload(chatId: string, file: File, retried = false): Promise<AttachmentDto> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const token = getAccessToken();
+  let response: Response;
+  try {
+    response = await fetch(`/api/attachments?chatId=${encodeURIComponent(chatId)}`, { method: 'POST', body: form, credentials: 'include', headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError('network/offline', 'The server cannot be reached', 0);
+  }
+  if (response.status === 401 && !retried && (await refreshSession())) return upload(chatId, file, true);
+  const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | AttachmentDto | null;
+  if (!response.ok || !body || 'error' in body) {
+    const error = body && 'error' in body ? body.error : undefined;
+    throw new ApiError((error?.code ?? 'internal/error') as never, error?.message ?? 'Upload failed', response.status);
+  }
+  return body as AttachmentDto;
+}

@@ -1,4 +1,4 @@
-import type { ChatHistoryDto, ChatMessageDto, SendAckDto } from '@tp/shared';
+import type { AttachmentDto, ChatHistoryDto, ChatMessageDto, SendAckDto } from '@tp/shared';
 
 /** The server's answer to one emit; a transport rejects when no answer came (offline, timeout). */
 export type SendResult = { ok: true; data: SendAckDto } | { ok: false; error: { code: string; message: string } };
@@ -6,7 +6,7 @@ export type SendResult = { ok: true; data: SendAckDto } | { ok: false; error: { 
 /** What a conversation needs from the outside: the socket's send, the history endpoint, a clock for ids. */
 export interface ChatTransport {
   isConnected(): boolean;
-  send(payload: { chatId: string; clientId: string; text: string; replyTo?: string }): Promise<SendResult>;
+  send(payload: { chatId: string; clientId: string; text: string; replyTo?: string; attachmentIds?: string[] }): Promise<SendResult>;
   history(chatId: string, page: { before?: number; after?: number; limit?: number }): Promise<ChatHistoryDto>;
 }
 
@@ -14,6 +14,7 @@ export interface PendingMessage {
   clientId: string;
   text: string;
   replyTo: ChatMessageDto | null;
+  attachments: AttachmentDto[];
   state: 'queued' | 'sending' | 'failed';
   error: string | null;
   queuedAt: string;
@@ -109,8 +110,8 @@ export class ConversationLog {
   }
 
   /** Queues a message and sends it when it can (now if connected). */
-  write(text: string, replyTo: ChatMessageDto | null = null, at = new Date()): PendingMessage {
-    const pending: PendingMessage = { clientId: newClientId(), text, replyTo, state: 'queued', error: null, queuedAt: at.toISOString() };
+  write(text: string, options: { replyTo?: ChatMessageDto | null; attachments?: AttachmentDto[] } = {}, at = new Date()): PendingMessage {
+    const pending: PendingMessage = { clientId: newClientId(), text, replyTo: options.replyTo ?? null, attachments: options.attachments ?? [], state: 'queued', error: null, queuedAt: at.toISOString() };
     this.pending = [...this.pending, pending];
     this.changed();
     void this.flush();
@@ -154,7 +155,13 @@ export class ConversationLog {
       this.setState(next.clientId, 'sending', null);
       let result: SendResult;
       try {
-        result = await this.transport.send({ chatId: this.chatId, clientId: next.clientId, text: next.text, ...(next.replyTo ? { replyTo: next.replyTo.id } : {}) });
+        result = await this.transport.send({
+          chatId: this.chatId,
+          clientId: next.clientId,
+          text: next.text,
+          ...(next.replyTo ? { replyTo: next.replyTo.id } : {}),
+          ...(next.attachments.length ? { attachmentIds: next.attachments.map((a) => a.id) } : {}),
+        });
       } catch {
         // No answer: the message may or may not be stored; the same client id makes the resend safe.
         this.setState(next.clientId, 'queued', null);
@@ -180,7 +187,7 @@ export class ConversationLog {
   private acknowledged(pending: PendingMessage, ack: SendAckDto): void {
     this.pending = this.pending.filter((p) => p.clientId !== pending.clientId);
     if (!this.messages.some((m) => m.seq === ack.seq) && ack.seq === this.newestSeq + 1) {
-      this.merge([{ id: ack.id, chatId: this.chatId, seq: ack.seq, clientId: pending.clientId, sender: this.self, text: pending.text, replyTo: pending.replyTo ? { id: pending.replyTo.id, seq: pending.replyTo.seq, senderName: pending.replyTo.sender.name, text: pending.replyTo.text, deleted: pending.replyTo.deleted } : null, createdAt: ack.createdAt, editedAt: null, deleted: false, own: true } as ChatMessageDto & { own: true }]);
+      this.merge([{ id: ack.id, chatId: this.chatId, seq: ack.seq, clientId: pending.clientId, sender: this.self, text: pending.text, replyTo: pending.replyTo ? { id: pending.replyTo.id, seq: pending.replyTo.seq, senderName: pending.replyTo.sender.name, text: pending.replyTo.text, deleted: pending.replyTo.deleted } : null, createdAt: ack.createdAt, editedAt: null, deleted: false, attachments: pending.attachments, own: true } as ChatMessageDto & { own: true }]);
     } else if (ack.seq > this.newestSeq) {
       void this.catchUp().catch(() => undefined);
     }
