@@ -29,14 +29,20 @@ describe('locks', () => {
     try {
       const key = `test-${Math.random()}`;
       const ran: string[] = [];
-      const [first, second] = await Promise.all([
-        new RedisLock(a).tryOnce(key, 2000, async () => {
-          ran.push('a');
-          await sleep(100);
-        }),
-        sleep(20).then(() => new RedisLock(b).tryOnce(key, 2000, async () => void ran.push('b'))),
-      ]);
-      expect([first, second]).toEqual([true, false]);
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const first = new RedisLock(a).tryOnce(key, 5000, async () => {
+        ran.push('a');
+        holding();
+        await released;
+      });
+      // The second caller tries only while the first one is inside its work.
+      await held;
+      const second = await new RedisLock(b).tryOnce(key, 5000, async () => void ran.push('b'));
+      release();
+      expect([await first, second]).toEqual([true, false]);
       expect(ran).toEqual(['a']);
     } finally {
       a.disconnect();
