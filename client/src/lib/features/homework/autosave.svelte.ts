@@ -111,7 +111,8 @@ export class AnswerAutosave {
       const retryable = !(error instanceof ApiError) || error.status === 0 || error.status >= 500 || error.status === 429;
       if (retryable) {
         this.statuses[questionId] = 'retrying';
-        this.scheduleRetry();
+        // A rate-limit answer says how long to wait; otherwise back off.
+        this.scheduleRetry(error instanceof ApiError && error.retryAfter !== null ? error.retryAfter * 1000 : 0);
       } else {
         // Validation or a closed attempt: keep the answer on screen, say why at the field, stop retrying.
         slot.sentVersion = version;
@@ -139,13 +140,13 @@ export class AnswerAutosave {
     return [...this.slots.entries()].every(([id, slot]) => !slot.inFlight && (slot.version === slot.sentVersion || this.statuses[id] === 'retrying'));
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(atLeastMs: number): void {
     if (this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
       for (const [questionId, slot] of this.slots) if (slot.version !== slot.sentVersion && !slot.inFlight) void this.push(questionId);
-    }, this.retryDelay);
+    }, Math.max(this.retryDelay, atLeastMs));
   }
 
   private get key(): string {
