@@ -44,7 +44,7 @@ try {
   const after = await Promise.all(nodes.map((n) => n.child.ask<{ heapUsed: number; sockets: number }>({ type: 'memory' }, 'memory')));
   const heapPerConnection = after.reduce((n, m, i) => n + (m.heapUsed - before[i]!.heapUsed), 0) / Math.max(1, after.reduce((n, m) => n + m.sockets, 0));
 
-  const sent = await all<{ acked: number; failed: number; perChat: Record<string, number>; seconds: number }>({ type: 'send', rate: rate / processCount, seconds }, 'sent');
+  const sent = await all<{ acked: number; failed: number; reasons: Record<string, number>; perChat: Record<string, number>; seconds: number }>({ type: 'send', rate: rate / processCount, seconds }, 'sent');
   await sleep(3_000);
   const reports = await all<{ received: Record<string, number[]>; duplicates: number; inversions: number; latencies: number[] }>({ type: 'report' }, 'report');
 
@@ -63,7 +63,7 @@ try {
   const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   const acked = sent.reduce((n, s) => n + s.acked, 0);
-  console.log(`  messages sent       ${acked} acknowledged, ${sent.reduce((n, s) => n + s.failed, 0)} refused or unanswered, in ${Math.max(...sent.map((s) => s.seconds)).toFixed(1)} s`);
+  console.log(`  messages sent       ${acked} acknowledged, ${sent.reduce((n, s) => n + s.failed, 0)} refused or unanswered ${JSON.stringify(Object.assign({}, ...sent.map((s) => s.reasons)))}, in ${Math.max(...sent.map((s) => s.seconds)).toFixed(1)} s`);
   console.log(`  deliveries          ${unique} / ${expected}`);
   console.log(`  latency             p50 ${at(0.5)} ms   p95 ${at(0.95)} ms   p99 ${at(0.99)} ms   max ${latencies.at(-1)} ms`);
   console.log(`  lost                ${expected - unique}`);

@@ -99,7 +99,7 @@ export function createServices(infra: Infra): Services {
   webhooks.onRecordingsStored((lessonId, recordingIds) => recordings.announce(lessonId, recordingIds));
   const homework = new HomeworkService(infra, { groups, schedule, scheduler: jobs.scheduler });
   const chat = new ChatService(infra, groups);
-  const presence = new PresenceService(infra, (userId) => chat.repo.presenceWatchers(userId));
+  const presence = new PresenceService(infra, (userId) => chat.people.presenceWatchers(userId));
   chat.readOnlineFrom((userIds) => presence.online(userIds));
   const attachments = new AttachmentsService(infra, (actor, chatId) => chat.get(actor, chatId));
   chat.useAttachments(attachments);

@@ -49,6 +49,7 @@ async function send(rate: number, seconds: number) {
   const perChat = new Map<string, number>();
   let acked = 0;
   let failed = 0;
+  const reasons: Record<string, number> = {};
   let counter = 0;
   const started = Date.now();
   const inFlight: Array<Promise<void>> = [];
@@ -62,19 +63,23 @@ async function send(rate: number, seconds: number) {
       member.socket
         .timeout(30_000)
         .emitWithAck('chat:send', payload)
-        .then((result: { ok: boolean }) => {
+        .then((result: { ok: boolean; error?: { code: string } }) => {
           if (result.ok) {
             acked += 1;
             perChat.set(member.chatId, (perChat.get(member.chatId) ?? 0) + 1);
-          } else failed += 1;
+          } else {
+            failed += 1;
+            reasons[result.error?.code ?? '?'] = (reasons[result.error?.code ?? '?'] ?? 0) + 1;
+          }
         })
         .catch(() => {
           failed += 1;
+          reasons['no answer'] = (reasons['no answer'] ?? 0) + 1;
         }),
     );
   }
   await Promise.all(inFlight);
-  return { acked, failed, perChat: Object.fromEntries(perChat), seconds: (Date.now() - started) / 1000 };
+  return { acked, failed, reasons, perChat: Object.fromEntries(perChat), seconds: (Date.now() - started) / 1000 };
 }
 
 process.on('message', async (command: Command) => {

@@ -24,8 +24,8 @@ export interface MessageRow {
   replyTo: { id: string; seq: number; text: string; deleted: boolean; senderName: string } | null;
 }
 
-/** A chat and the people in it now: a group chat's are read from the group at every call. */
-export interface ChatAudience {
+/** What every read of a chat names: its kind, its group (if any) and its newest seq. */
+export interface ChatHead {
   id: string;
   kind: 'group' | 'direct';
   groupId: string | null;
@@ -33,22 +33,29 @@ export interface ChatAudience {
   teacherId: string | null;
   archived: boolean;
   lastSeq: number;
+}
+
+/** A chat and the people in it now: a group chat's are read from the group at every call. */
+export interface ChatAudience extends ChatHead {
   members: Person[];
 }
 
-export interface ChatListRow {
-  id: string;
-  kind: 'group' | 'direct';
-  groupId: string | null;
-  groupName: string | null;
-  teacherId: string | null;
-  archived: boolean;
-  lastSeq: number;
+export interface ChatListRow extends ChatHead {
   lastReadSeq: number;
   unread: number;
   peer: Person | null;
   peerReadSeq: number | null;
 }
+
+const toHead = (row: Row): ChatHead => ({
+  id: String(row.id),
+  kind: row.kind as 'group' | 'direct',
+  groupId: (row.group_id as string | null) ?? null,
+  groupName: (row.group_name as string | null) ?? null,
+  teacherId: (row.teacher_id as string | null) ?? null,
+  archived: row.archived_at !== null && row.archived_at !== undefined,
+  lastSeq: Number(row.last_seq),
+});
 
 const MESSAGE_COLUMNS = `
   select m.id, m.chat_id, m.seq, m.client_id, m.text, m.created_at, m.edited_at, m.deleted_at,
@@ -153,13 +160,7 @@ export class ChatRepository {
       [userId, chatId ?? null, chatId ?? null],
     );
     return rows.map((row) => ({
-      id: String(row.id),
-      kind: row.kind as 'group' | 'direct',
-      groupId: (row.group_id as string | null) ?? null,
-      groupName: (row.group_name as string | null) ?? null,
-      teacherId: (row.teacher_id as string | null) ?? null,
-      archived: row.archived_at !== null && row.archived_at !== undefined,
-      lastSeq: Number(row.last_seq),
+      ...toHead(row),
       lastReadSeq: Number(row.last_read_seq),
       unread: Number(row.unread),
       peer: row.p_id ? person(row, 'p_') : null,
@@ -186,73 +187,9 @@ export class ChatRepository {
     const first = rows[0];
     if (!first) return null;
     return {
-      id: String(first.id),
-      kind: first.kind as 'group' | 'direct',
-      groupId: (first.group_id as string | null) ?? null,
-      groupName: (first.group_name as string | null) ?? null,
-      teacherId: (first.teacher_id as string | null) ?? null,
-      archived: first.archived_at !== null && first.archived_at !== undefined,
-      lastSeq: Number(first.last_seq),
+      ...toHead(first),
       members: rows.filter((row) => row.u_id).map((row) => person(row, 'u_')),
     };
-  }
-
-  /**
-   * Whether two people may talk 1:1 now: an admin with anyone; a teacher with a student of one of
-   * their groups; two students sharing a group whose teacher allows it. Archived groups count for nothing.
-   */
-  async mayTalk(userA: string, userB: string): Promise<boolean> {
-    const rows = await this.run(
-      `with p as (select ?::uuid as a, ?::uuid as b)
-       select (select role from users where id = p.a and active) as ra,
-              (select role from users where id = p.b and active) as rb,
-              exists (select 1 from groups g join group_members gm on gm.group_id = g.id
-                       where g.archived_at is null
-                         and ((g.teacher_id = p.a and gm.student_id = p.b) or (g.teacher_id = p.b and gm.student_id = p.a))) as teaches,
-              exists (select 1 from group_members m1 join group_members m2 on m2.group_id = m1.group_id
-                        join groups g on g.id = m1.group_id left join chat_group_settings s on s.group_id = g.id
-                       where m1.student_id = p.a and m2.student_id = p.b and g.archived_at is null
-                         and coalesce(s.students_direct, true)) as classmates
-         from p`,
-      [userA, userB],
-    );
-    const row = rows[0]!;
-    if (!row.ra || !row.rb || userA === userB) return false;
-    if (row.ra === 'admin' || row.rb === 'admin') return true;
-    return Boolean(row.teaches) || Boolean(row.classmates);
-  }
-
-  /** People the user may open a 1:1 chat with (admins: every active user). */
-  async contacts(userId: string, isAdmin: boolean): Promise<Person[]> {
-    const rows = await this.run(
-      isAdmin
-        ? `select id, first_name, last_name, role from users where active and id <> ? order by last_name, first_name limit 1000`
-        : `with me as (select ?::uuid as id), near as (
-             select g.teacher_id as uid from groups g join group_members gm on gm.group_id = g.id, me where gm.student_id = me.id and g.archived_at is null
-             union select m2.student_id from group_members m1 join group_members m2 on m2.group_id = m1.group_id
-               join groups g on g.id = m1.group_id left join chat_group_settings s on s.group_id = g.id, me
-              where m1.student_id = me.id and g.archived_at is null and coalesce(s.students_direct, true)
-             union select gm.student_id from groups g join group_members gm on gm.group_id = g.id, me where g.teacher_id = me.id and g.archived_at is null
-             union select id from users where role = 'admin' and active)
-           select u.id, u.first_name, u.last_name, u.role from near join users u on u.id = near.uid, me
-            where u.id <> me.id and u.active order by u.last_name, u.first_name`,
-      [userId],
-    );
-    return rows.map((row) => person(row));
-  }
-
-  /** Everyone who shares a chat or a group with the user: whom their presence concerns. */
-  async presenceWatchers(userId: string): Promise<string[]> {
-    const rows = await this.run(
-      `with me as (select ?::uuid as id)
-       select g.teacher_id as uid from groups g join group_members gm on gm.group_id = g.id, me where gm.student_id = me.id
-       union select m2.student_id from group_members m1 join group_members m2 on m2.group_id = m1.group_id, me where m1.student_id = me.id
-       union select gm.student_id from groups g join group_members gm on gm.group_id = g.id, me where g.teacher_id = me.id
-       union select case when c.user_a = me.id then c.user_b else c.user_a end from chats c, me
-        where c.kind = 'direct' and (c.user_a = me.id or c.user_b = me.id)`,
-      [userId],
-    );
-    return rows.map((row) => String(row.uid)).filter((id) => id !== userId);
   }
 
   async messageByClientId(senderId: string, clientId: string): Promise<MessageRow | null> {
@@ -363,17 +300,5 @@ export class ChatRepository {
       [userId, query, query, chatId ?? null, chatId ?? null, limit],
     );
     return rows.map((row) => ({ message: toMessage(row), snippet: String(row.snippet) }));
-  }
-
-  async studentsDirect(groupId: string): Promise<boolean> {
-    const rows = await this.run(`select students_direct from chat_group_settings where group_id = ?`, [groupId]);
-    return rows[0] ? Boolean(rows[0].students_direct) : true;
-  }
-
-  async setStudentsDirect(groupId: string, allowed: boolean): Promise<void> {
-    await this.run(
-      `insert into chat_group_settings (group_id, students_direct) values (?, ?) on conflict (group_id) do update set students_direct = excluded.students_direct`,
-      [groupId, allowed],
-    );
   }
 }

@@ -17,6 +17,7 @@ import { AppError } from '../../infra/errors.js';
 import type { Limiter } from '../../infra/rate-limit.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import { ChatRepository, type ChatAudience, type MessageRow } from './chat.repository.js';
+import { ChatPeopleRepository } from './people.repository.js';
 import { fullName, presentChat, presentMessage } from './chat.presenter.js';
 import type { AttachmentsService } from './attachments.service.js';
 
@@ -34,6 +35,7 @@ export type OnlineCheck = (userIds: string[]) => Promise<Set<string>>;
  */
 export class ChatService {
   readonly repo: ChatRepository;
+  readonly people: ChatPeopleRepository;
   private readonly sendLimiter: Limiter;
   private online: OnlineCheck = async () => new Set();
   private attachments: AttachmentsService | null = null;
@@ -43,6 +45,7 @@ export class ChatService {
     private readonly groups: Pick<GroupsService, 'get'>,
   ) {
     this.repo = new ChatRepository(infra.orm);
+    this.people = new ChatPeopleRepository(infra.orm);
     this.sendLimiter = infra.limiter('chat-send', infra.env.CHAT_SEND_BURST ?? LIMITS.chat.burst, LIMITS.chat.burstSeconds);
   }
 
@@ -69,7 +72,7 @@ export class ChatService {
 
   /** The 1:1 chat with `userId`, made on first use if the two may talk. */
   async openDirect(actor: Actor, userId: string): Promise<ChatDto> {
-    if (!(await this.repo.mayTalk(actor.userId, userId))) throw new AppError('chat/not-allowed', 'You cannot message this person');
+    if (!(await this.people.mayTalk(actor.userId, userId))) throw new AppError('chat/not-allowed', 'You cannot message this person');
     return this.get(actor, await this.repo.directChatId(actor.userId, userId));
   }
 
@@ -80,7 +83,7 @@ export class ChatService {
   }
 
   async contacts(actor: Actor): Promise<ChatContactDto[]> {
-    const people = await this.repo.contacts(actor.userId, actor.role === 'admin');
+    const people = await this.people.contacts(actor.userId, actor.role === 'admin');
     const online = await this.online(people.map((p) => p.id));
     return people.map((p) => ({ id: p.id, name: fullName(p), role: p.role, online: online.has(p.id) }));
   }
@@ -175,13 +178,13 @@ export class ChatService {
   async setStudentsDirect(actor: Actor, groupId: string, allowed: boolean): Promise<{ studentsDirect: boolean }> {
     const group = await this.groups.get(actor, groupId);
     if (group.teacherId !== actor.userId) throw new AppError('auth/forbidden', 'Only the group’s teacher decides');
-    await this.repo.setStudentsDirect(groupId, allowed);
+    await this.people.setStudentsDirect(groupId, allowed);
     return { studentsDirect: allowed };
   }
 
   async studentsDirect(actor: Actor, groupId: string): Promise<{ studentsDirect: boolean }> {
     await this.groups.get(actor, groupId);
-    return { studentsDirect: await this.repo.studentsDirect(groupId) };
+    return { studentsDirect: await this.people.studentsDirect(groupId) };
   }
 
   private async present(actor: Actor, rows: Awaited<ReturnType<ChatRepository['list']>>): Promise<ChatDto[]> {
@@ -190,7 +193,7 @@ export class ChatService {
       rows.map(async (row) =>
         presentChat(row, {
           lastMessage: last.get(row.id) ?? null,
-          canSend: row.kind === 'group' ? !row.archived : row.peer !== null && (await this.repo.mayTalk(actor.userId, row.peer.id)),
+          canSend: row.kind === 'group' ? !row.archived : row.peer !== null && (await this.people.mayTalk(actor.userId, row.peer.id)),
           canModerate: row.kind === 'group' && row.teacherId === actor.userId,
         }),
       ),
@@ -208,7 +211,7 @@ export class ChatService {
     if (audience.kind === 'group' && audience.archived) throw new AppError('chat/read-only', 'The group is archived');
     if (audience.kind === 'direct') {
       const peer = audience.members.find((m) => m.id !== actor.userId);
-      if (!peer || !(await this.repo.mayTalk(actor.userId, peer.id))) throw new AppError('chat/read-only', 'You can no longer message this person');
+      if (!peer || !(await this.people.mayTalk(actor.userId, peer.id))) throw new AppError('chat/read-only', 'You can no longer message this person');
     }
   }
 
