@@ -56,7 +56,7 @@ export const chatDeletePayload = z.strictObject({ chatId: uuid, messageId: uuid 
 /** `POST /api/attachments?chatId=` (multipart, one file in `file`). */
 export const uploadAttachmentQuery = z.strictObject({ chatId: uuid });
 export const attachmentParams = z.strictObject({ id: uuid });
-export const fileTokenParams = z.strictObject({ token: z.string().min(10).max(2000) });
+export const fileTokenParams = z.strictObject({ token: text(2000, { min: 10, trim: false }) });
 export const attachmentDto = z.object({ id: uuid, name: z.string(), size: z.number().int(), mime: z.string() });
 export type AttachmentDto = z.infer<typeof attachmentDto>;
 /** A signed link to the file, working for a while for whoever holds it. */
