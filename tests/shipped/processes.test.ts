@@ -62,10 +62,10 @@ describe('npm start and npm run worker with Redis', () => {
       method: 'POST',
       body: JSON.stringify({ email: 'shipped-teacher@example.com', password: 'Shipped-1234', firstName: 'Ship', lastName: 'Ped', role: 'teacher' }),
     });
-    expect(teacher.status).toBe(201);
+    expect(teacher.status, JSON.stringify(teacher.body)).toBe(201);
     const token = teacher.body.accessToken as string;
     const group = await json('/api/groups', { method: 'POST', token, body: JSON.stringify({ name: 'Shipped group' }) });
-    expect(group.status).toBe(201);
+    expect(group.status, JSON.stringify(group.body)).toBe(201);
     // Relative to the machine's clock (the spawned server reads it): the lesson began almost five
     // minutes ago and ends in a few seconds, so only the sweep can end it.
     const now = Date.now();
@@ -74,12 +74,12 @@ describe('npm start and npm run worker with Redis', () => {
       token,
       body: JSON.stringify({ groupId: group.body.id, title: 'Ends without a webhook', startAt: new Date(now - 295_000).toISOString(), endAt: new Date(now + 5_000).toISOString() }),
     });
-    expect(lesson.status).toBe(201);
+    expect(lesson.status, JSON.stringify(lesson.body)).toBe(201);
     const lessonId = lesson.body.id as string;
 
     const acquiredBefore = health.body.lock.acquired as number;
     const started = await json(`/api/lessons/${lessonId}/start`, { method: 'POST', token });
-    expect(started.status).toBe(200);
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
     const afterStart = await json('/api/health');
     expect(afterStart.body.lock.acquired).toBeGreaterThan(acquiredBefore);
     expect(afterStart.body.lock.fallbacks).toEqual({ unavailable: 0, contended: 0 });
