@@ -72,10 +72,10 @@ describe('npm start and npm run worker with Redis', () => {
     const lesson = await json('/api/lessons', {
       method: 'POST',
       token,
-      body: JSON.stringify({ groupId: group.body.id, title: 'Ends without a webhook', startAt: new Date(now - 295_000).toISOString(), endAt: new Date(now + 5_000).toISOString() }),
+      body: JSON.stringify({ groupId: group.body.group.id, title: 'Ends without a webhook', startAt: new Date(now - 295_000).toISOString(), endAt: new Date(now + 5_000).toISOString() }),
     });
     expect(lesson.status, JSON.stringify(lesson.body)).toBe(201);
-    const lessonId = lesson.body.id as string;
+    const lessonId = lesson.body.lesson.id as string;
 
     const acquiredBefore = health.body.lock.acquired as number;
     const started = await json(`/api/lessons/${lessonId}/start`, { method: 'POST', token });
@@ -88,7 +88,7 @@ describe('npm start and npm run worker with Redis', () => {
     let status = 'live';
     for (let waited = 0; waited < 40_000 && status !== 'completed'; waited += 500) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      status = (await json(`/api/lessons/${lessonId}`, { token })).body.status as string;
+      status = (await json(`/api/lessons/${lessonId}`, { token })).body.event.status as string;
     }
     expect(status).toBe('completed');
     const meeting = await json(`/api/lessons/${lessonId}/meeting`, { token });
