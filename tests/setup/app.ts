@@ -31,7 +31,9 @@ export interface TestApp extends RunningServer {
 }
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
-  return loadEnv({ ...TEST_SECRETS, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', NODE_ENV: 'test', SEED_DEMO: 'false', ...overrides });
+  // Test files run side by side, each with a few app instances: small pools keep the whole run well
+  // under PostgreSQL's default of 100 connections.
+  return loadEnv({ ...TEST_SECRETS, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', NODE_ENV: 'test', SEED_DEMO: 'false', DATABASE_POOL_MAX: '8', ...overrides });
 }
 
 /**

@@ -16,6 +16,8 @@ export const envSchema = z.object({
   /** Where the embedded PostgreSQL keeps its files when DATABASE_URL is not set. */
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
+  /** Database connections one process may open (the job queue adds a few of its own). */
+  DATABASE_POOL_MAX: integer(2, 500).default(20),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis://…').optional(),
   JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   /** 32 bytes, base64 or hex: encrypts meeting-account credentials at rest (AES-256-GCM). */

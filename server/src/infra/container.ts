@@ -57,7 +57,7 @@ export async function createInfra(env: Env, options: InfraOptions = {}): Promise
     databaseUrl = embedded.url;
     closers.push(embedded.stop);
   }
-  const orm = await connectDb(databaseUrl, logger);
+  const orm = await connectDb(databaseUrl, logger, { pool: { min: 0, max: env.DATABASE_POOL_MAX } });
   closers.unshift(() => orm.close(true));
   if (options.migrate) {
     const applied = await migrate(orm);

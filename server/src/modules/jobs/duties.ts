@@ -50,8 +50,9 @@ export class Duties {
     return true;
   }
 
-  async status(now = new Date()): Promise<DutyStatus[]> {
-    return (await this.repo.duties()).map((row) => dutyStatus(row, now));
+  /** Judged by the database's clock, which wrote every lease and success time (never mixed with this process's). */
+  async status(): Promise<DutyStatus[]> {
+    return (await this.repo.duties()).map((row) => dutyStatus(row, row.observedAt));
   }
 }
 

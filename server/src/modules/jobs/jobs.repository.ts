@@ -36,6 +36,8 @@ export interface DutyRow {
   lastFailureAt: Date | null;
   lastError: string | null;
   consecutiveFailures: number;
+  /** The database's time when the row was read: the clock every duty timestamp was written with. */
+  observedAt: Date;
 }
 
 const job = `${QUEUE_SCHEMA}.job`;
@@ -175,7 +177,7 @@ export class JobsRepository {
   }
 
   async duties(): Promise<DutyRow[]> {
-    const rows = await this.run(undefined, `select * from background_duties order by name`);
+    const rows = await this.run(undefined, `select *, now() as observed_at from background_duties order by name`);
     const date = (value: unknown) => (value ? new Date(value as string) : null);
     return rows.map((row) => ({
       name: row.name as string,
@@ -188,6 +190,7 @@ export class JobsRepository {
       lastFailureAt: date(row.last_failure_at),
       lastError: (row.last_error as string | null) ?? null,
       consecutiveFailures: Number(row.consecutive_failures),
+      observedAt: new Date(row.observed_at as string),
     }));
   }
 }
