@@ -313,9 +313,9 @@ describe('starting lessons on the meeting pool, in the browser', () => {
 
     const page = await signIn(fyodor, 'teacher');
     await page.getByRole('navigation').getByRole('link', { name: 'Расписание' }).click();
-    // Near midnight in the browser's zone the occurrence crosses it and the week view draws two
-    // blocks; either opens the same lesson.
-    await page.locator('.fc-timegrid-event', { hasText: 'Геометрия' }).first().click();
+    // Near midnight in the browser's zone an occurrence crosses it and the week view draws it in two
+    // blocks (and a neighbouring week's occurrence may show its tail): today's block is the one running now.
+    await page.locator('.fc-timegrid-event.fc-event-today', { hasText: 'Геометрия' }).click();
     const panel = page.getByTestId('event-panel');
     const start = panel.getByRole('button', { name: 'Начать урок' });
     await start.waitFor();
