@@ -97,7 +97,7 @@ export function createServices(infra: Infra): Services {
   schedule.setCapacityCheck((startAt, endAt) => analytics.capacityWarning(startAt, endAt));
   const recordings = new RecordingsService(infra, groups);
   webhooks.onRecordingsStored((lessonId, recordingIds) => recordings.announce(lessonId, recordingIds));
-  const homework = new HomeworkService(infra, { groups, schedule, scheduler: jobs.scheduler });
+  const homework = new HomeworkService(infra, { groups, schedule, scheduler: jobs.scheduler, mailer });
   const chat = new ChatService(infra, groups);
   const presence = new PresenceService(infra, (userId) => chat.people.presenceWatchers(userId));
   chat.readOnlineFrom((userIds) => presence.online(userIds));

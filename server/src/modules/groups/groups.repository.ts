@@ -111,6 +111,16 @@ export class GroupsRepository {
     return rows.map((row) => ({ id: row.id as string, email: row.email as string, firstName: row.first_name as string, lastName: row.last_name as string }));
   }
 
+  /** Active students of the group with what a message to them needs. */
+  async recipients(groupId: string): Promise<Array<{ id: string; email: string; firstName: string; locale: string }>> {
+    const rows = await this.run(
+      `select u.id, u.email, u.first_name, u.locale from group_members m join users u on u.id = m.student_id
+       where m.group_id = ? and u.active order by u.id`,
+      [groupId],
+    );
+    return rows.map((row) => ({ id: row.id as string, email: row.email as string, firstName: row.first_name as string, locale: row.locale as string }));
+  }
+
   async findStudentByEmail(email: string): Promise<MemberRow | null> {
     const rows = await this.run(`select id, email, first_name, last_name from users where email = ? and role = 'student' and active`, [email]);
     const row = rows[0];

@@ -140,6 +140,11 @@ export class GroupsService {
   }
 
   /** Whether the actor may see the group's lessons: its teacher, an admin, or a member. */
+  /** The group's active students as mail recipients (for other modules' notices). */
+  recipients(groupId: string): Promise<Array<{ id: string; email: string; firstName: string; locale: string }>> {
+    return this.repo.recipients(groupId);
+  }
+
   async canRead(actor: Actor, groupId: string): Promise<boolean> {
     const group = await this.repo.find(groupId);
     if (!group) return false;

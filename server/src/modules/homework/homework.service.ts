@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { publicUrl } from '../../config/env.js';
+import type { Mailer } from '../../infra/mailer.js';
+import { assignedMail } from './homework.mails.js';
 import { LIMITS, questionBody, type CreateHomeworkBody, type HomeworkDto, type OverrideBody, type QuestionBody, type Role, type StudentHomeworkDto, type UpdateHomeworkBody } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
@@ -35,7 +38,7 @@ export class HomeworkService {
 
   constructor(
     private readonly infra: Infra,
-    private readonly deps: { groups: GroupsService; schedule: ScheduleService; scheduler: Scheduler },
+    private readonly deps: { groups: GroupsService; schedule: ScheduleService; scheduler: Scheduler; mailer: Mailer },
   ) {
     this.repo = new HomeworkRepository(infra.orm);
     const attemptsRepo = new AttemptsRepository(this.repo);
@@ -164,7 +167,17 @@ export class HomeworkService {
     await this.scheduleDue(homeworkId, dueAt);
     const published = (await this.repo.find(homeworkId))!;
     await this.events.published(published);
+    await this.mailAssigned(published);
     return presentHomework(published);
+  }
+
+  /** Each student of the group is told by email; mail goes through the queue, so an SMTP outage delays it and loses nothing. */
+  private async mailAssigned(homework: { id: string; title: string; groupId: string; groupName: string; dueAt: Date | null }): Promise<void> {
+    const link = `${publicUrl(this.infra.env)}/app/homework/${homework.id}`;
+    for (const student of await this.deps.groups.recipients(homework.groupId)) {
+      const mail = assignedMail({ to: student, title: homework.title, groupName: homework.groupName, dueAt: homework.dueAt!, link });
+      await this.deps.mailer.send(mail).catch((error) => this.infra.logger.error({ err: error, homeworkId: homework.id }, 'homework mail not queued'));
+    }
   }
 
   async close(actor: Actor, homeworkId: string): Promise<HomeworkDto> {
