@@ -8,3 +8,4 @@ export * from './recordings.js';
 export * from './homework.js';
 export * from './jobs.js';
 export * from './chat.js';
+export * from './gradebook.js';

@@ -7,6 +7,9 @@ import type { RecordingDto } from '../schemas/recordings.js';
 import type { AccountStateDto, DemoParticipantDto, PoolStatsDto } from '../schemas/pool.js';
 import type { AttemptDto, StudentHomeworkDto, SubmissionRowDto } from '../schemas/homework.js';
 import type { ChatMessageDto, ChatSendPayload, SendAckDto } from '../schemas/chat.js';
+import type { GradebookAverages, GradebookCell, GradebookColumn, GradebookDto, GradebookRow, GradebookWatchPayload } from '../schemas/gradebook.js';
+import type { CategoryPercents, ScaleStep } from '../gradebook/calc.js';
+import type { NotificationDto } from '../schemas/notifications.js';
 
 /** Every room-scoped event carries the room and its sequence number so a client can spot gaps. */
 export interface EventMeta {
@@ -127,6 +130,64 @@ export interface PresenceChangedPayload {
   online: boolean;
 }
 
+/** A new notification for the user (to their user room), with their unread count after it. */
+export interface NotificationNewPayload {
+  meta?: EventMeta;
+  notification: NotificationDto;
+  unread: number;
+}
+/** Notifications were marked read (`all`: every one) on some tab; the unread count after it. */
+export interface NotificationReadPayload {
+  meta?: EventMeta;
+  ids: string[];
+  all: boolean;
+  unread: number;
+}
+
+/**
+ * One gradebook cell changed (to `gradebook:<groupId>` and to the student's own
+ * `gradebook:<groupId>:<studentId>`): the cell, the student's new totals and the group's new averages.
+ * `cell: null` = the cell was cleared. `columnIndex` is the column's place in the sender's table;
+ * look the column up by `columnId` when it does not match.
+ */
+export interface GradebookCellPayload {
+  meta?: EventMeta;
+  groupId: string;
+  studentId: string;
+  columnId: string;
+  columnIndex?: number;
+  cell: GradebookCell | null;
+  row: { categories: CategoryPercents; total: number | null; mark: string | null };
+  averages: GradebookAverages;
+}
+/**
+ * Whole rows added or changed (a student joined, several cells of one student changed at once) and
+ * students who left. A student's own room only ever gets that student's row.
+ */
+export interface GradebookRowPayload {
+  meta?: EventMeta;
+  groupId: string;
+  rows: GradebookRow[];
+  removedStudentIds: string[];
+  averages: GradebookAverages;
+}
+/**
+ * Columns added or changed (full) and removed, or a settings change (`categories`, `scale`). After a
+ * column payload, rows in `rows` carry the new cells and totals (for a student's room, only their own).
+ * `columns` order is the table's order after the change: `order` lists every column id.
+ */
+export interface GradebookColumnPayload {
+  meta?: EventMeta;
+  groupId: string;
+  columns: GradebookColumn[];
+  removedColumnIds: string[];
+  order: string[];
+  rows: GradebookRow[];
+  categories?: GradebookDto['categories'];
+  scale?: ScaleStep[] | null;
+  averages: GradebookAverages;
+}
+
 export type Ack<T> = (result: { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } }) => void;
 
 export interface ServerToClientEvents {
@@ -148,6 +209,11 @@ export interface ServerToClientEvents {
   'chat:read': (payload: ChatReadPayload) => void;
   'chat:typing': (payload: ChatTypingPayload) => void;
   'presence:changed': (payload: PresenceChangedPayload) => void;
+  'gradebook:cell': (payload: GradebookCellPayload) => void;
+  'gradebook:row': (payload: GradebookRowPayload) => void;
+  'gradebook:column': (payload: GradebookColumnPayload) => void;
+  'notification:new': (payload: NotificationNewPayload) => void;
+  'notification:read': (payload: NotificationReadPayload) => void;
 }
 
 export const sessionRefreshPayload = z.strictObject({ accessToken: text(4096, { min: 10, trim: false }) });
@@ -165,6 +231,9 @@ export interface ClientToServerEvents {
   /** The member saw the chat up to `seq`. */
   'chat:read': (payload: { chatId: string; seq: number }, ack?: Ack<{ seq: number; unread: number }>) => void;
   'chat:typing': (payload: { chatId: string }) => void;
+  /** Open a group's gradebook: the ack carries the snapshot (a student's: their own row only) and the socket joins its room. */
+  'gradebook:watch': (payload: GradebookWatchPayload, ack: Ack<GradebookDto>) => void;
+  'gradebook:unwatch': (payload: GradebookWatchPayload, ack?: Ack<{ groupId: string }>) => void;
 }
 
 export interface InterServerEvents {
