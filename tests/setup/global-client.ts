@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -23,6 +24,9 @@ function newestMtime(target: string): number {
 export default function setup(): void {
   const newestSource = Math.max(...sources.map(newestMtime), ...configs.map(newestMtime));
   if (existsSync(built) && statSync(built).mtimeMs >= newestSource) return;
-  const result = spawnSync('npm', ['run', 'build', '-w', 'client'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  // Test runs started side by side share client/build: `flock` makes their builds take turns.
+  const build = ['npm', 'run', 'build', '-w', 'client'];
+  const locked = spawnSync('flock', [path.join(tmpdir(), 'tp-client-build.lock'), ...build], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const result = locked.error ? spawnSync(build[0]!, build.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' }) : locked;
   if (result.status !== 0) throw new Error(`Client build failed:\n${result.stdout}\n${result.stderr}`);
 }
