@@ -8,6 +8,7 @@ import { Migration20261202000008_job_queue } from './Migration20261202000008_job
 import { Migration20261202000009_homework } from './Migration20261202000009_homework.js';
 import { Migration20261202000010_chat } from './Migration20261202000010_chat.js';
 import { Migration20261202000011_notifications } from './Migration20261202000011_notifications.js';
+import { Migration20261202000012_attendance } from './Migration20261202000012_attendance.js';
 
 /** Applied in order; a module adds its migration at the end. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000009_homework', class: Migration20261202000009_homework },
   { name: 'Migration20261202000010_chat', class: Migration20261202000010_chat },
   { name: 'Migration20261202000011_notifications', class: Migration20261202000011_notifications },
+  { name: 'Migration20261202000012_attendance', class: Migration20261202000012_attendance },
 ];

@@ -72,4 +72,14 @@ export const LIMITS = {
     /** Minutes a signed file link works. */
     fileLinkMinutes: 60,
   },
+  attendance: {
+    /** Characters of a mark's comment. */
+    commentChars: 500,
+    /** Marks in one save (a whole group). */
+    marksPerSave: 500,
+    /** Points per status and the maximum are whole numbers up to this. */
+    maxPoints: 100,
+    /** "Late" after at most this many minutes. */
+    lateAfterMinutes: 240,
+  },
 } as const;

@@ -5,6 +5,7 @@ import { Lesson, RecurringRule } from './schedule/schedule.entity.js';
 import { MeetingAccount, MeetingLease, LessonRecording } from './pool/pool.entity.js';
 import { AuditEntry } from './audit/audit.entity.js';
 import { homeworkEntities } from './homework/homework.entity.js';
+import { attendanceEntities } from './attendance/attendance.entity.js';
 
 /** Every entity the ORM knows; a module adds its own here. */
-export const allEntities = [User, RefreshToken, ActionToken, OAuthIdentity, Group, GroupMember, Lesson, RecurringRule, MeetingAccount, MeetingLease, LessonRecording, AuditEntry, ...homeworkEntities];
+export const allEntities = [User, RefreshToken, ActionToken, OAuthIdentity, Group, GroupMember, Lesson, RecurringRule, MeetingAccount, MeetingLease, LessonRecording, AuditEntry, ...homeworkEntities, ...attendanceEntities];

@@ -43,6 +43,8 @@ import { chatSocket } from './chat/chat.socket.js';
 import { PresenceService } from './chat/presence.service.js';
 import { AttachmentsService } from './chat/attachments.service.js';
 import { attachmentRoutes } from './chat/attachments.routes.js';
+import { AttendanceService } from './attendance/attendance.service.js';
+import { attendanceRoutes } from './attendance/attendance.routes.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
@@ -65,6 +67,7 @@ export interface Services {
   chat: ChatService;
   presence: PresenceService;
   attachments: AttachmentsService;
+  attendance: AttendanceService;
 }
 
 export interface AppContext {
@@ -103,11 +106,13 @@ export function createServices(infra: Infra): Services {
   chat.readOnlineFrom((userIds) => presence.online(userIds));
   const attachments = new AttachmentsService(infra, (actor, chatId) => chat.get(actor, chatId));
   chat.useAttachments(attachments);
-  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat, presence, attachments };
+  const attendance = new AttendanceService(infra, { groups, schedule, pool: () => pool });
+  webhooks.onParticipant((event) => attendance.recordParticipant(event));
+  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat, presence, attachments, attendance };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes, docsRoutes, attachmentRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes, docsRoutes, attachmentRoutes, attendanceRoutes];
 
 /** Socket handlers registered per connection. */
 export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket, chatSocket];

@@ -8,4 +8,5 @@ export * from './recordings.js';
 export * from './homework.js';
 export * from './jobs.js';
 export * from './chat.js';
+export * from './attendance.js';
 export * from './gradebook.js';

@@ -45,3 +45,19 @@ export const zoomRecordingPayload = z.object({
   }),
 });
 export type ZoomRecordingPayload = z.infer<typeof zoomRecordingPayload>;
+
+/** `meeting.participant_joined` / `meeting.participant_left`: who, and when (Zoom's own times when it sends them). */
+export const zoomParticipantPayload = z.object({
+  object: zoomMeetingObject.extend({
+    participant: z.object({
+      user_id: zoomId.optional(),
+      id: text(255, { min: 0 }).optional(),
+      participant_uuid: text(255, { min: 0 }).optional(),
+      user_name: text(200, { min: 0 }).optional(),
+      email: text(254, { min: 0 }).optional(),
+      join_time: text(64, { min: 0 }).optional(),
+      leave_time: text(64, { min: 0 }).optional(),
+    }),
+  }),
+});
+export type ZoomParticipantPayload = z.infer<typeof zoomParticipantPayload>;

@@ -55,6 +55,7 @@ const homework = tagged('Homework');
 const webhooks = tagged('Webhooks');
 const jobs = tagged('Background jobs (admin)');
 const chats = tagged('Chats');
+const attendance = tagged('Attendance');
 
 export const API_ROUTES: ApiRoute[] = [
   system('get', '/health', 'Liveness and readiness: database, Redis, lock and background duties', 'public', { responseNote: '200 when ready, 503 with the same body when not' }),
@@ -182,6 +183,13 @@ export const API_ROUTES: ApiRoute[] = [
   chats('get', '/groups/:id/chat', 'The group’s chat (its teacher and students)', 'signed-in', { params: api.groupChatSettingsParams, response: api.chatDto, errors: ['group/not-found'] }),
   chats('get', '/groups/:id/chat-settings', 'Whether the group’s students may message each other 1:1', 'signed-in', { params: api.groupChatSettingsParams, response: api.groupChatSettingsBody, errors: ['group/not-found'] }),
   chats('put', '/groups/:id/chat-settings', 'The group’s teacher allows or forbids 1:1 chats between its students', teacher, { params: api.groupChatSettingsParams, body: api.groupChatSettingsBody, response: api.groupChatSettingsBody, errors: ['group/not-found'] }),
+
+  attendance('get', '/lessons/:id/attendance', 'A lesson’s marking view: roster, marks, settings, suggestions from the meeting, unmatched participants (its teacher; admins read)', 'signed-in', { params: api.lessonAttendanceParams, response: api.lessonAttendanceDto, errors: ['lesson/not-found'] }),
+  attendance('put', '/lessons/:id/attendance', 'Saves marks (all or none); an occurrence is stored on its first mark', teacher, { params: api.lessonAttendanceParams, body: api.putAttendanceBody, response: api.lessonAttendanceDto, errors: ['lesson/not-found', 'lesson/not-editable', 'schedule/conflict'] }),
+  attendance('put', '/lessons/:id/attendance/participants', 'Says which student an unmatched meeting participant was (null: nobody)', teacher, { params: api.lessonAttendanceParams, body: api.assignParticipantBody, response: api.lessonAttendanceDto, errors: ['lesson/not-found', 'request/not-found'] }),
+  attendance('get', '/groups/:id/attendance-settings', 'Points per status, the maximum and the lateness threshold of a group', 'signed-in', { params: api.idParam, response: api.attendanceSettingsBody, errors: ['group/not-found'] }),
+  attendance('put', '/groups/:id/attendance-settings', 'The group’s teacher changes points per status and the lateness threshold', teacher, { params: api.idParam, body: api.attendanceSettingsBody, response: api.attendanceSettingsBody, errors: ['group/not-found'] }),
+  attendance('get', '/me/attendance', 'A student’s own attendance in one of their groups', student, { query: api.myAttendanceQuery, response: api.myAttendanceDto, errors: ['group/not-found'] }),
 
   jobs('get', '/admin/jobs', 'The background queue: counts by state, failed jobs with their errors, periodic duties', admin, { responseNote: 'The queue overview' }),
   jobs('post', '/admin/jobs/:id/retry', 'Runs a failed job again', admin, { params: api.idParam, status: 202, response: ok, errors: ['job/not-found'] }),

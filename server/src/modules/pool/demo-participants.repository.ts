@@ -29,6 +29,15 @@ export class DemoParticipantsRepository {
     return Boolean(rows[0]?.inserted);
   }
 
+  /** Students who opened any of the lesson's demo meetings, each with their first join (attendance suggestions). */
+  async studentJoins(lessonId: string): Promise<Array<{ userId: string; joinedAt: Date }>> {
+    const rows = await this.run(
+      `select user_id, min(joined_at) as joined_at from demo_meeting_participants where lesson_id = ? and role = 'student' group by user_id`,
+      [lessonId],
+    );
+    return rows.map((row) => ({ userId: String(row.user_id), joinedAt: row.joined_at instanceof Date ? row.joined_at : new Date(String(row.joined_at)) }));
+  }
+
   /** The meeting's people, the teacher first, then in the order they came. */
   async list(meetingId: string): Promise<DemoParticipant[]> {
     const rows = await this.run(

@@ -10,6 +10,7 @@ import { StartFlow, type StartResult } from './pool-start.js';
 import { ReleaseFlow, type ReleaseOutcome } from './pool-release.js';
 import { presentMeeting } from './pool.presenter.js';
 import { DemoMeetingFlow, type DemoViewer } from './pool-demo.js';
+import { DemoParticipantsRepository } from './demo-participants.repository.js';
 import type { PoolCore } from './pool.core.js';
 import type { Actor, PoolPeers } from './pool.peers.js';
 
@@ -118,6 +119,11 @@ export class PoolService {
   /** The demo meeting page: which lesson, whether it runs, since when, who joined (opening it as a participant records the join). */
   demoMeeting(meetingId: string, hostToken: string | undefined, viewer: DemoViewer = null): Promise<DemoMeetingDto> {
     return this.demo.view(meetingId, hostToken, viewer);
+  }
+
+  /** Students who opened the lesson's demo meeting page, with their first join (for attendance suggestions). */
+  demoStudentJoins(lessonId: string): Promise<Array<{ userId: string; joinedAt: Date }>> {
+    return new DemoParticipantsRepository(this.core.infra.orm).studentJoins(lessonId);
   }
 
   /** The demo page's End button: the same path as the provider's meeting-ended webhook. */

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import {
   EPOCH_MS_RANGE,
   zoomMeetingPayload,
+  zoomParticipantPayload,
   zoomRecordingPayload,
   zoomUrlValidationPayload,
   zoomWebhookEnvelope,
   type ProviderName,
+  type ZoomParticipantPayload,
   type ZoomRecordingPayload,
   type ZoomWebhookEnvelope,
 } from '@tp/shared';
@@ -22,6 +24,20 @@ export interface MeetingLifecycle {
 }
 
 export type RecordingsListener = (lessonId: string, recordingIds: string[]) => Promise<void>;
+
+/** A participant joined or left a lesson's Zoom meeting (attendance keeps the record). */
+export type ParticipantListener = (event: {
+  lessonId: string;
+  provider: 'zoom';
+  meetingId: string;
+  kind: 'joined' | 'left';
+  participantKey: string;
+  name: string;
+  email: string | null;
+  at: Date;
+}) => Promise<unknown>;
+
+const PARTICIPANT_EVENTS: Record<string, 'joined' | 'left'> = { 'meeting.participant_joined': 'joined', 'meeting.participant_left': 'left' };
 
 export interface ZoomDelivery {
   /** The exact bytes received; absent when the body was not JSON. */
@@ -60,6 +76,12 @@ export class WebhooksService {
     this.recordingsStored = listener;
   }
 
+  private participantSeen: ParticipantListener = async () => {};
+
+  onParticipant(listener: ParticipantListener): void {
+    this.participantSeen = listener;
+  }
+
   async receiveZoom(delivery: ZoomDelivery): Promise<WebhookAnswer> {
     const { env, clock, logger } = this.infra;
     const secret = env.ZOOM_WEBHOOK_SECRET;
@@ -79,13 +101,15 @@ export class WebhooksService {
       const { plainToken } = parseWith(zoomUrlValidationPayload, envelope.payload, 'webhook payload');
       return urlValidationAnswer(secret, plainToken);
     }
-    if (!['meeting.started', 'meeting.ended', 'recording.completed'].includes(envelope.event)) {
+    if (!['meeting.started', 'meeting.ended', 'recording.completed'].includes(envelope.event) && !PARTICIPANT_EVENTS[envelope.event]) {
       logger.debug({ event: envelope.event }, 'zoom webhook event not used');
       return { received: true, outcome: 'ignored' };
     }
 
     const meeting = parseWith(zoomMeetingPayload, envelope.payload, 'webhook payload').object;
-    const eventKey = deliveryKey(envelope, meeting, rawBody);
+    // Several people join in the same millisecond: a participant event is keyed by who, too.
+    const participant = PARTICIPANT_EVENTS[envelope.event] ? participantKey(parseWith(zoomParticipantPayload, envelope.payload, 'webhook payload')) : '';
+    const eventKey = deliveryKey(envelope, meeting, rawBody, participant);
     const claimed = await this.repository.claimDelivery({
       provider: ZOOM,
       event: envelope.event,
@@ -129,6 +153,9 @@ export class WebhooksService {
         return true;
       case 'recording.completed':
         return this.storeRecordings(parseWith(zoomRecordingPayload, envelope.payload, 'webhook payload'));
+      case 'meeting.participant_joined':
+      case 'meeting.participant_left':
+        return this.storeParticipant(envelope, parseWith(zoomParticipantPayload, envelope.payload, 'webhook payload'));
       default:
         return false;
     }
@@ -172,6 +199,18 @@ export class WebhooksService {
     return rows.length > 0;
   }
 
+  private async storeParticipant(envelope: ZoomWebhookEnvelope, payload: ZoomParticipantPayload): Promise<boolean> {
+    const { participant, id: meetingId } = payload.object;
+    const lessonId = await this.repository.lessonIdByMeeting(ZOOM, meetingId);
+    if (!lessonId) return false;
+    const kind = PARTICIPANT_EVENTS[envelope.event]!;
+    const reported = toDate(kind === 'joined' ? participant.join_time : participant.leave_time);
+    const at = reported ?? (envelope.event_ts === undefined ? this.infra.clock.now() : new Date(envelope.event_ts));
+    const name = participant.user_name || participant.email || 'Participant';
+    await this.participantSeen({ lessonId, provider: ZOOM, meetingId, kind, participantKey: participantKey(payload), name, email: participant.email?.toLowerCase() || null, at });
+    return true;
+  }
+
   private pool(): MeetingLifecycle {
     const lifecycle = this.lifecycle();
     if (!lifecycle) throw new Error('the pool service is not available');
@@ -180,9 +219,15 @@ export class WebhooksService {
 }
 
 /** One key per event: Zoom's retries repeat the body, so event + meeting instance + event time identify it. */
-function deliveryKey(envelope: ZoomWebhookEnvelope, meeting: { id: string; uuid?: string }, rawBody: Buffer): string {
+function deliveryKey(envelope: ZoomWebhookEnvelope, meeting: { id: string; uuid?: string }, rawBody: Buffer, participant = ''): string {
   if (envelope.event_ts === undefined) return `${envelope.event}:body:${createHash('sha256').update(rawBody).digest('hex')}`;
-  return `${envelope.event}:${meeting.uuid ?? meeting.id}:${envelope.event_ts}`.slice(0, 400);
+  return `${envelope.event}:${meeting.uuid ?? meeting.id}:${participant ? `${participant}:` : ''}${envelope.event_ts}`.slice(0, 400);
+}
+
+/** The same person across their join and leave: Zoom's participant uuid, else its ids, else the email or name. */
+function participantKey(payload: ZoomParticipantPayload): string {
+  const p = payload.object.participant;
+  return (p.participant_uuid || p.id || p.email?.toLowerCase() || p.user_id || p.user_name || 'unknown').slice(0, 255);
 }
 
 function parseJson(rawBody: Buffer): unknown {
