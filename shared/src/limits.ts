@@ -71,6 +71,10 @@ export const LIMITS = {
     attachmentsPerMessage: 10,
     /** Minutes a signed file link works. */
     fileLinkMinutes: 60,
+    /** The longer side of an image's thumbnail, in pixels. */
+    thumbnailPx: 320,
+    /** Pixels an uploaded image may decode to (40 megapixels); more is refused as a decompression bomb. */
+    imagePixels: 40_000_000,
   },
   attendance: {
     /** Characters of a mark's comment. */

@@ -64,6 +64,23 @@ export const envSchema = z.object({
   CHAT_SEND_BURST: integer(0, 100_000).optional(),
   /** Seconds a user stays online after the last heartbeat of their node (a crashed node's users go offline after this). */
   PRESENCE_TTL_S: integer(3, 600).default(30),
+  /** Chat files go to this S3-compatible bucket instead of DATA_DIR when it is set (with the two keys). */
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected a bucket name: 3–63 lowercase letters, digits, dots and hyphens').optional(),
+  /** The store's address; default https://s3.<region>.amazonaws.com. */
+  S3_ENDPOINT: url.optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, 'expected a region name such as us-east-1 or ru-central1').default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Address objects as <endpoint>/<bucket>/<key> (MinIO and most self-hosted stores) rather than <bucket>.<endpoint>/<key>. */
+  S3_FORCE_PATH_STYLE: bool.default(false),
+}).superRefine((env, ctx) => {
+  if (!env.S3_BUCKET) {
+    if (env.S3_ENDPOINT || env.S3_ACCESS_KEY_ID || env.S3_SECRET_ACCESS_KEY) ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when other S3_ settings are given' });
+    return;
+  }
+  for (const key of ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+    if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when S3_BUCKET is set' });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -57,10 +57,17 @@ export const chatDeletePayload = z.strictObject({ chatId: uuid, messageId: uuid 
 export const uploadAttachmentQuery = z.strictObject({ chatId: uuid });
 export const attachmentParams = z.strictObject({ id: uuid });
 export const fileTokenParams = z.strictObject({ token: text(2000, { min: 10, trim: false }) });
-export const attachmentDto = z.object({ id: uuid, name: z.string(), size: z.number().int(), mime: z.string() });
+export const attachmentDto = z.object({
+  id: uuid,
+  name: z.string(),
+  size: z.number().int(),
+  mime: z.string(),
+  /** An image with a small preview (the link carries `thumbnailUrl`). */
+  thumbnail: z.boolean(),
+});
 export type AttachmentDto = z.infer<typeof attachmentDto>;
 /** A signed link to the file, working for a while for whoever holds it. */
-export const attachmentLinkDto = z.object({ url: z.string(), expiresAt: z.string() });
+export const attachmentLinkDto = z.object({ url: z.string(), thumbnailUrl: z.string().nullable(), expiresAt: z.string() });
 export type AttachmentLinkDto = z.infer<typeof attachmentLinkDto>;
 
 const person = z.object({ id: uuid, name: z.string(), role: z.enum(['student', 'teacher', 'admin']) });

@@ -6,7 +6,8 @@ import type { ManualClock } from '../../../server/src/infra/clock.js';
 import { buildGroup } from '../../factories/groups.js';
 import { connected, groupChat, send, wholeHistory } from './helpers.js';
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+/** A real 1 × 1 PNG: images are decoded for their preview, so a broken one is refused. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n');
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100)]);
 const HTML = Buffer.from('<html><script>alert(1)</script></html>');

@@ -4,11 +4,13 @@ import type { Orm } from '../../infra/db.js';
 
 type Row = Record<string, unknown>;
 
-export interface AttachmentRow extends AttachmentDto {
+export interface AttachmentRow extends Omit<AttachmentDto, 'thumbnail'> {
   chatId: string;
   uploaderId: string;
   messageId: string | null;
   storageKey: string;
+  /** The image's preview in the storage, if it is an image. */
+  thumbKey: string | null;
 }
 
 const toRow = (row: Row): AttachmentRow => ({
@@ -20,8 +22,9 @@ const toRow = (row: Row): AttachmentRow => ({
   size: Number(row.size),
   mime: String(row.mime),
   storageKey: String(row.storage_key),
+  thumbKey: (row.thumb_key as string | null) ?? null,
 });
-export const toDto = (row: AttachmentRow): AttachmentDto => ({ id: row.id, name: row.name, size: row.size, mime: row.mime });
+export const toDto = (row: AttachmentRow): AttachmentDto => ({ id: row.id, name: row.name, size: row.size, mime: row.mime, thumbnail: row.thumbKey !== null });
 
 /** SQL of chat attachments. */
 export class AttachmentsRepository {
@@ -34,8 +37,8 @@ export class AttachmentsRepository {
 
   async insert(row: Omit<AttachmentRow, 'messageId'> & { at: Date }): Promise<void> {
     await this.run(
-      `insert into chat_attachments (id, chat_id, uploader_id, name, size, mime, storage_key, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [row.id, row.chatId, row.uploaderId, row.name, row.size, row.mime, row.storageKey, row.at],
+      `insert into chat_attachments (id, chat_id, uploader_id, name, size, mime, storage_key, thumb_key, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [row.id, row.chatId, row.uploaderId, row.name, row.size, row.mime, row.storageKey, row.thumbKey, row.at],
     );
   }
 

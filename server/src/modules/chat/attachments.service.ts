@@ -7,6 +7,15 @@ import { createStorage, type FileStorage } from '../../infra/storage.js';
 import { AttachmentsRepository, toDto } from './attachments.repository.js';
 import type { Actor } from './chat.service.js';
 import { sniff } from './sniff.js';
+import { makeThumbnail, THUMBNAIL_MIME } from './thumbnail.js';
+
+/** What a sealed file link names: the attachment, which of its files, and until when. */
+interface LinkClaim {
+  id: string;
+  /** The preview rather than the original. */
+  thumb?: true;
+  exp: number;
+}
 
 /** Checks that the actor is in the chat now (the chat service's rule), throwing as it does. */
 export type MembershipCheck = (actor: Actor, chatId: string) => Promise<unknown>;
@@ -34,15 +43,20 @@ export class AttachmentsService {
     if (data.length > LIMITS.chat.attachmentBytes) throw new AppError('request/too-large', 'Files are limited to 20 MB');
     const type = sniff(data);
     if (!type) throw new AppError('attachment/refused', 'Only images, PDF and office documents can be attached');
+    // Made before anything is stored, so a refused image (a decompression bomb) leaves nothing behind.
+    const thumbnail = type.image ? await makeThumbnail(data) : null;
     const id = randomUUID();
     const storageKey = randomToken(24);
+    // The preview sits next to the original under a key derived from it.
+    const thumbKey = thumbnail ? `${storageKey}-thumb` : null;
     await this.storage.put(storageKey, data);
-    const row = { id, chatId, uploaderId: actor.userId, name: cleanName(name), size: data.length, mime: type.mime, storageKey };
+    if (thumbnail && thumbKey) await this.storage.put(thumbKey, thumbnail);
+    const row = { id, chatId, uploaderId: actor.userId, name: cleanName(name), size: data.length, mime: type.mime, storageKey, thumbKey };
     await this.repo.insert({ ...row, at: this.infra.clock.now() });
     return toDto({ ...row, messageId: null });
   }
 
-  /** A link to the file for a member of its chat; it works for LIMITS.chat.fileLinkMinutes. */
+  /** Links to the file (and its preview) for a member of its chat; they work for LIMITS.chat.fileLinkMinutes. */
   async link(actor: Actor, attachmentId: string): Promise<AttachmentLinkDto> {
     const row = await this.repo.find(attachmentId);
     if (!row) throw new AppError('attachment/not-found', 'No such file');
@@ -50,13 +64,17 @@ export class AttachmentsService {
       throw new AppError('attachment/not-found', 'No such file');
     });
     const expiresAt = this.infra.clock.now().getTime() + LIMITS.chat.fileLinkMinutes * 60_000;
-    const token = Buffer.from(this.infra.secretBox.seal(JSON.stringify({ id: row.id, exp: expiresAt }))).toString('base64url');
-    return { url: `/api/files/${token}`, expiresAt: new Date(expiresAt).toISOString() };
+    const seal = (claim: LinkClaim) => `/api/files/${Buffer.from(this.infra.secretBox.seal(JSON.stringify(claim))).toString('base64url')}`;
+    return {
+      url: seal({ id: row.id, exp: expiresAt }),
+      thumbnailUrl: row.thumbKey ? seal({ id: row.id, thumb: true, exp: expiresAt }) : null,
+      expiresAt: new Date(expiresAt).toISOString(),
+    };
   }
 
   /** The file behind a signed link, if the link is genuine and not expired. */
   async open(token: string): Promise<{ data: Buffer; mime: string; name: string }> {
-    let claim: { id?: unknown; exp?: unknown };
+    let claim: Partial<Record<keyof LinkClaim, unknown>>;
     try {
       claim = JSON.parse(this.infra.secretBox.open(Buffer.from(token, 'base64url').toString())) as typeof claim;
     } catch {
@@ -66,8 +84,10 @@ export class AttachmentsService {
       throw new AppError('attachment/not-found', 'This link has expired');
     }
     const row = await this.repo.find(claim.id);
-    const data = row && (await this.storage.read(row.storageKey));
+    const key = claim.thumb === true ? row?.thumbKey : row?.storageKey;
+    const data = row && key && (await this.storage.read(key));
     if (!row || !data) throw new AppError('attachment/not-found', 'No such file');
+    if (claim.thumb === true) return { data, mime: THUMBNAIL_MIME, name: `${row.name.replace(/\.[^.]*$/, '')}-preview.webp` };
     return { data, mime: row.mime, name: row.name };
   }
 

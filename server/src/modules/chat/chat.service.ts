@@ -20,6 +20,7 @@ import { ChatRepository, type ChatAudience, type MessageRow } from './chat.repos
 import { ChatPeopleRepository } from './people.repository.js';
 import { fullName, presentChat, presentMessage } from './chat.presenter.js';
 import type { AttachmentsService } from './attachments.service.js';
+import { toDto } from './attachments.repository.js';
 
 export interface Actor {
   userId: string;
@@ -122,7 +123,7 @@ export class ChatService {
     const sender = audience.members.find((m) => m.id === actor.userId)!;
     const message = { ...stored, sender };
     const attached = attachmentIds.length && this.attachments ? await this.attachments.repo.attach(attachmentIds, actor.userId, input.chatId, message.id) : [];
-    this.deliver(audience, message, attached.map(({ id, name, size, mime }) => ({ id, name, size, mime })));
+    this.deliver(audience, message, attached.map(toDto));
     return { id: message.id, seq: message.seq, createdAt: message.createdAt.toISOString() };
   }
 
