@@ -124,7 +124,7 @@ describe('zoom webhook: bad input', () => {
   });
 
   it('an event the product does not use → 200, nothing recorded', async () => {
-    const result = await zoom.sendWebhook(hook, SECRET, 'meeting.participant_joined', { object: { id: '81234567890', participant: { user_name: 'A' } } });
+    const result = await zoom.sendWebhook(hook, SECRET, 'meeting.sharing_started', { object: { id: '81234567890', participant: { user_name: 'A' } } });
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ received: true, outcome: 'ignored' });
     expect(await deliveries()).toBe(0);
