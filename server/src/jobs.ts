@@ -6,6 +6,7 @@ import { poolSweepJob } from './modules/pool/pool.jobs.js';
 import { webhookLedgerPruneJob } from './modules/webhooks/webhooks.jobs.js';
 import { mailLedgerPruneJob } from './modules/jobs/jobs.jobs.js';
 import { homeworkDueJob, homeworkSweepJob } from './modules/homework/homework.jobs.js';
+import { chatDigestJob, homeworkDueSoonJob, lessonReminderJob, lessonRemindersAheadJob } from './modules/notifications/notifications.jobs.js';
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -25,7 +26,7 @@ export interface JobDefinition {
 }
 
 /** Every module's periodic duties; a module adds its own. */
-export const jobDefinitions: JobDefinition[] = [confirmReminderJob, poolSweepJob, webhookLedgerPruneJob, mailLedgerPruneJob, homeworkSweepJob];
+export const jobDefinitions: JobDefinition[] = [confirmReminderJob, poolSweepJob, webhookLedgerPruneJob, mailLedgerPruneJob, homeworkSweepJob, lessonRemindersAheadJob];
 
 /**
  * Something that must happen at a moment, declared in the owning module's `*.jobs.ts` with
@@ -43,7 +44,7 @@ export function defineScheduledJob<T extends object>(job: ScheduledJob<T>): Sche
 }
 
 /** Every module's scheduled jobs; a module adds its own. */
-export const scheduledJobs: ScheduledJob<object>[] = [homeworkDueJob as ScheduledJob<object>];
+export const scheduledJobs: ScheduledJob<object>[] = [homeworkDueJob, lessonReminderJob, homeworkDueSoonJob, chatDigestJob] as ScheduledJob<object>[];
 
 /** Whether this HTTP server also works the queues (single-node mode unless QUEUE_IN_SERVER says). */
 export const queueRunsInServer = (ctx: AppContext): boolean => ctx.infra.env.QUEUE_IN_SERVER ?? !ctx.infra.redis;

@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   'message/not-found',
   'attachment/not-found',
   'attachment/refused',
+  'notification/not-found',
   'internal/error',
 ] as const;
 
@@ -110,5 +111,6 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'message/not-found': 404,
   'attachment/not-found': 404,
   'attachment/refused': 415,
+  'notification/not-found': 404,
   'internal/error': 500,
 };

@@ -43,6 +43,9 @@ import { chatSocket } from './chat/chat.socket.js';
 import { PresenceService } from './chat/presence.service.js';
 import { AttachmentsService } from './chat/attachments.service.js';
 import { attachmentRoutes } from './chat/attachments.routes.js';
+import { NotificationsService } from './notifications/notifications.service.js';
+import { NotificationTriggers } from './notifications/notifications.triggers.js';
+import { notificationRoutes } from './notifications/notifications.routes.js';
 import { AttendanceService } from './attendance/attendance.service.js';
 import { attendanceRoutes } from './attendance/attendance.routes.js';
 
@@ -67,6 +70,10 @@ export interface Services {
   chat: ChatService;
   presence: PresenceService;
   attachments: AttachmentsService;
+  /** The bell: notices, read marks, preferences, delivery in-app and by email. */
+  notifications: NotificationsService;
+  /** What the schedule, homework and chat tell the bell; reminders and digests at a moment. */
+  notificationTriggers: NotificationTriggers;
   attendance: AttendanceService;
 }
 
@@ -106,13 +113,20 @@ export function createServices(infra: Infra): Services {
   chat.readOnlineFrom((userIds) => presence.online(userIds));
   const attachments = new AttachmentsService(infra, (actor, chatId) => chat.get(actor, chatId));
   chat.useAttachments(attachments);
+  const notifications = new NotificationsService(infra, mailer);
+  const notificationTriggers = new NotificationTriggers(infra, { centre: notifications, schedule, groups, homework, scheduler: jobs.scheduler, online: (userIds) => presence.online(userIds) });
+  schedule.onLessonChanged(notificationTriggers.lessonChanged);
+  homework.onPublished((published) => notificationTriggers.homeworkPublished(published));
+  homework.onDueMoment((homeworkId, dueAt, studentId) => notificationTriggers.dueMomentSet(homeworkId, dueAt, studentId));
+  homework.onGraded((graded) => notificationTriggers.homeworkGraded(graded));
+  chat.onMessage((sent) => notificationTriggers.messageSent(sent));
   const attendance = new AttendanceService(infra, { groups, schedule, pool: () => pool });
   webhooks.onParticipant((event) => attendance.recordParticipant(event));
-  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat, presence, attachments, attendance };
+  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat, presence, attachments, notifications, notificationTriggers, attendance };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes, docsRoutes, attachmentRoutes, attendanceRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes, docsRoutes, attachmentRoutes, notificationRoutes, attendanceRoutes];
 
 /** Socket handlers registered per connection. */
 export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket, chatSocket];

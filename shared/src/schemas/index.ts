@@ -8,5 +8,6 @@ export * from './recordings.js';
 export * from './homework.js';
 export * from './jobs.js';
 export * from './chat.js';
+export * from './notifications.js';
 export * from './attendance.js';
 export * from './gradebook.js';

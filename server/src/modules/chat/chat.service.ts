@@ -27,6 +27,9 @@ export interface Actor {
   role: Role;
 }
 
+/** A new message was stored and delivered (for notices to members who are away). */
+export type MessageListener = (sent: { audience: ChatAudience; message: MessageRow }) => Promise<void>;
+
 /** Whether someone is online now (the presence tracker); chats only read it. */
 export type OnlineCheck = (userIds: string[]) => Promise<Set<string>>;
 
@@ -40,6 +43,7 @@ export class ChatService {
   private readonly sendLimiter: Limiter;
   private online: OnlineCheck = async () => new Set();
   private attachments: AttachmentsService | null = null;
+  private readonly messageListeners: MessageListener[] = [];
 
   constructor(
     private readonly infra: Pick<Infra, 'orm' | 'broadcaster' | 'logger' | 'clock' | 'limiter' | 'env'>,
@@ -53,6 +57,11 @@ export class ChatService {
   /** Set by the composition root: files sent with messages. */
   useAttachments(attachments: AttachmentsService): void {
     this.attachments = attachments;
+  }
+
+  /** Set by the composition root: new messages are told to the notices. */
+  onMessage(listener: MessageListener): void {
+    this.messageListeners.push(listener);
   }
 
   /** Set by the composition root: presence answers who is online. */
@@ -124,6 +133,7 @@ export class ChatService {
     const message = { ...stored, sender };
     const attached = attachmentIds.length && this.attachments ? await this.attachments.repo.attach(attachmentIds, actor.userId, input.chatId, message.id) : [];
     this.deliver(audience, message, attached.map(toDto));
+    for (const listener of this.messageListeners) void listener({ audience, message }).catch((error: unknown) => this.infra.logger.warn({ err: String(error) }, 'message listener failed'));
     return { id: message.id, seq: message.seq, createdAt: message.createdAt.toISOString() };
   }
 

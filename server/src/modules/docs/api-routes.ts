@@ -55,6 +55,7 @@ const homework = tagged('Homework');
 const webhooks = tagged('Webhooks');
 const jobs = tagged('Background jobs (admin)');
 const chats = tagged('Chats');
+const notifications = tagged('Notifications');
 const attendance = tagged('Attendance');
 
 export const API_ROUTES: ApiRoute[] = [
@@ -190,6 +191,12 @@ export const API_ROUTES: ApiRoute[] = [
   attendance('get', '/groups/:id/attendance-settings', 'Points per status, the maximum and the lateness threshold of a group', 'signed-in', { params: api.idParam, response: api.attendanceSettingsBody, errors: ['group/not-found'] }),
   attendance('put', '/groups/:id/attendance-settings', 'The group’s teacher changes points per status and the lateness threshold', teacher, { params: api.idParam, body: api.attendanceSettingsBody, response: api.attendanceSettingsBody, errors: ['group/not-found'] }),
   attendance('get', '/me/attendance', 'A student’s own attendance in one of their groups', student, { query: api.myAttendanceQuery, response: api.myAttendanceDto, errors: ['group/not-found'] }),
+
+  notifications('get', '/notifications', 'The user’s notifications, newest first (`before` = the last id seen), with the unread count', 'signed-in', { query: api.notificationListQuery, response: api.notificationPageDto }),
+  notifications('post', '/notifications/read-all', 'Marks every notification of the user read', 'signed-in', { response: z.object({ unread: z.number().int() }) }),
+  notifications('post', '/notifications/:id/read', 'Marks one notification read', 'signed-in', { params: api.notificationParams, response: z.object({ unread: z.number().int() }), errors: ['notification/not-found'] }),
+  notifications('get', '/me/notification-preferences', 'In-app and email switches for every kind of notification', 'signed-in', { response: api.notificationPreferencesDto }),
+  notifications('put', '/me/notification-preferences', 'Changes some switches; answers the whole table', 'signed-in', { body: api.notificationPreferencesBody, response: api.notificationPreferencesDto }),
 
   jobs('get', '/admin/jobs', 'The background queue: counts by state, failed jobs with their errors, periodic duties', admin, { responseNote: 'The queue overview' }),
   jobs('post', '/admin/jobs/:id/retry', 'Runs a failed job again', admin, { params: api.idParam, status: 202, response: ok, errors: ['job/not-found'] }),

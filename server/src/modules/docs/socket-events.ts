@@ -44,6 +44,8 @@ const serverEvents: Partial<Record<keyof ServerToClientEvents, Doc>> = {
   'chat:read': { audience: 'the reader’s sockets (with `unread`) and the other person of a 1:1 chat', description: 'A member’s read position moved.', payload: z.object({ chatId: z.string(), userId: z.string(), seq: z.number().int(), unread: z.number().int().optional() }) },
   'chat:typing': { audience: 'the other members of the chat', description: 'Someone is typing (at most every 2 s per sender and chat).', payload: z.object({ chatId: z.string(), userId: z.string(), name: z.string() }) },
   'presence:changed': { audience: 'people who share a group or a chat with the user', description: 'The user came online or went offline (debounced; a crashed node’s users go offline when their heartbeat expires).', payload: z.object({ userId: z.string(), online: z.boolean() }) },
+  'notification:new': { audience: 'the user’s sockets (every tab, every node)', description: 'A new notification for the bell, with the unread count after it.', payload: roomEvent({ notification: api.notificationDto, unread: z.number().int() }) },
+  'notification:read': { audience: 'the user’s sockets', description: 'Notifications were marked read on some tab (`all`: every one); the unread count after it.', payload: roomEvent({ ids: z.array(z.string()), all: z.boolean(), unread: z.number().int() }) },
 };
 
 const clientEvents: Partial<Record<keyof ClientToServerEvents, Doc>> = {

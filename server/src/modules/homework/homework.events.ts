@@ -6,8 +6,13 @@ import { presentAttempt, presentStudentHomework, presentSubmissionRow } from './
 import type { StandingRepository } from './standing.repository.js';
 import { resultsVisible } from './visibility.js';
 
+/** A student's graded work became visible to them (for notices). */
+export type GradedListener = (graded: { homeworkId: string; title: string; attemptId: string; studentId: string; scoreH: number | null; maxH: number }) => Promise<void>;
+
 /** Pushes homework events after commit: the group hears of new work, the teacher of rows, a student of their grades. */
 export class HomeworkEvents {
+  readonly gradedListeners: GradedListener[] = [];
+
   constructor(
     private readonly infra: Infra,
     private readonly homework: HomeworkRepository,
@@ -39,5 +44,8 @@ export class HomeworkEvents {
       attempt: presentAttempt(attempt, answers, questions, visible),
       homework: presentStudentHomework(row, standing, now, visible),
     });
+    if (!visible) return;
+    const graded = { homeworkId, title: row.title, attemptId, studentId: attempt.studentId, scoreH: attempt.scoreH, maxH: attempt.maxH };
+    for (const listener of this.gradedListeners) await listener(graded).catch((error: unknown) => this.infra.logger.warn({ err: String(error), homeworkId }, 'graded listener failed'));
   }
 }

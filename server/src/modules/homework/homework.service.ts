@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { publicUrl } from '../../config/env.js';
 import type { Mailer } from '../../infra/mailer.js';
-import { assignedMail } from './homework.mails.js';
 import { LIMITS, questionBody, type CreateHomeworkBody, type HomeworkDto, type OverrideBody, type QuestionBody, type Role, type StudentHomeworkDto, type UpdateHomeworkBody } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
@@ -10,7 +8,7 @@ import type { ScheduleService } from '../schedule/schedule.service.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { scheduleDueMoments } from './homework.schedule.js';
 import { AttemptsRepository } from './attempts.repository.js';
-import { HomeworkEvents } from './homework.events.js';
+import { HomeworkEvents, type GradedListener } from './homework.events.js';
 import { HomeworkRepository, type HomeworkRow } from './homework.repository.js';
 import { presentHomework, presentStudentHomework, presentSubmissionRow, presentTeacherQuestion } from './homework.presenter.js';
 import { storedBody } from './questions.js';
@@ -29,8 +27,16 @@ const DAY_MS = 86_400_000;
 /** How far ahead the next lesson is looked for when the due time is left to us. */
 const NEXT_LESSON_HORIZON_DAYS = 60;
 
+/** Published homework as notices need it. */
+export type PublishedListener = (homework: { id: string; title: string; groupId: string; groupName: string; dueAt: Date }) => Promise<void>;
+/** A due moment was set or moved (for the whole group, or one student's extension). */
+export type DueListener = (homeworkId: string, dueAt: Date, studentId?: string) => Promise<void>;
+
 /** Homework as teachers build and publish it, and as students list it. */
 export class HomeworkService {
+  private readonly publishedListeners: PublishedListener[] = [];
+  private readonly dueListeners: DueListener[] = [];
+
   readonly repo: HomeworkRepository;
   readonly attempts: AttemptsService;
   private readonly standing: StandingRepository;
@@ -49,6 +55,26 @@ export class HomeworkService {
 
   private now(): Date {
     return this.infra.clock.now();
+  }
+
+  /** Set by the composition root: who hears of publishing, due moments and visible grades (the notices). */
+  onPublished(listener: PublishedListener): void {
+    this.publishedListeners.push(listener);
+  }
+  onDueMoment(listener: DueListener): void {
+    this.dueListeners.push(listener);
+  }
+  onGraded(listener: GradedListener): void {
+    this.events.gradedListeners.push(listener);
+  }
+
+  /** Students who have submitted nothing yet and are not excused, with their own due time. */
+  async owing(homeworkId: string): Promise<{ title: string; groupName: string; status: string; students: Array<{ studentId: string; dueAt: Date | null }> } | null> {
+    const row = await this.repo.find(homeworkId);
+    if (!row) return null;
+    const standing = await this.standing.forHomework(homeworkId);
+    const students = standing.filter((s) => !s.excused && !s.countedId && !s.missedAt).map((s) => ({ studentId: s.studentId, dueAt: s.dueAt }));
+    return { title: row.title, groupName: row.groupName, status: row.status, students };
   }
 
   async create(actor: Actor, input: CreateHomeworkBody): Promise<HomeworkDto> {
@@ -167,16 +193,14 @@ export class HomeworkService {
     await this.scheduleDue(homeworkId, dueAt);
     const published = (await this.repo.find(homeworkId))!;
     await this.events.published(published);
-    await this.mailAssigned(published);
+    await this.announcePublished(published);
     return presentHomework(published);
   }
 
-  /** Each student of the group is told by email; mail goes through the queue, so an SMTP outage delays it and loses nothing. */
-  private async mailAssigned(homework: { id: string; title: string; groupId: string; groupName: string; dueAt: Date | null }): Promise<void> {
-    const link = `${publicUrl(this.infra.env)}/app/homework/${homework.id}`;
-    for (const student of await this.deps.groups.recipients(homework.groupId)) {
-      const mail = assignedMail({ to: student, title: homework.title, groupName: homework.groupName, dueAt: homework.dueAt!, link });
-      await this.deps.mailer.send(mail).catch((error) => this.infra.logger.error({ err: error, homeworkId: homework.id }, 'homework mail not queued'));
+  /** The group's students are told (in-app and by email, as each prefers) by the listeners. */
+  private async announcePublished(homework: { id: string; title: string; groupId: string; groupName: string; dueAt: Date | null }): Promise<void> {
+    for (const listener of this.publishedListeners) {
+      await listener({ ...homework, dueAt: homework.dueAt! }).catch((error: unknown) => this.infra.logger.error({ err: error, homeworkId: homework.id }, 'homework notice not queued'));
     }
   }
 
@@ -287,6 +311,7 @@ export class HomeworkService {
     await scheduleDueMoments(this.deps.scheduler, homeworkId, dueAt, studentId).catch((error: unknown) =>
       this.infra.logger.warn({ err: String(error), homeworkId }, 'homework due moment not scheduled; the sweep will catch it'),
     );
+    for (const listener of this.dueListeners) await listener(homeworkId, dueAt, studentId).catch((error: unknown) => this.infra.logger.warn({ err: String(error), homeworkId }, 'due listener failed'));
   }
 
   // ------------------------------------------------------------------ access

@@ -33,6 +33,9 @@ export function assertDuration(startAt: Date, endAt: Date): void {
   }
 }
 
+/** A lesson was created (`before` null) or edited: moved, renamed, cancelled. For notices and reminders. */
+export type LessonChangeListener = (change: { before: { startAt: Date; endAt: Date; status: LessonStatus } | null; after: CalendarEventDto }) => Promise<void>;
+
 /** Either a stored lesson or an occurrence of a rule that is not stored yet. */
 type WriteTarget = { stored: StoredLesson } | { stored: null; rule: RuleRow; occurrence: Occurrence };
 
@@ -55,6 +58,16 @@ export class ScheduleService {
   }
 
   private capacityCheck: CapacityCheck | null = null;
+  private readonly changeListeners: LessonChangeListener[] = [];
+
+  /** Set by the composition root: notices and the 15-minute reminders follow every lesson write. */
+  onLessonChanged(listener: LessonChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  private async lessonChanged(change: Parameters<LessonChangeListener>[0]): Promise<void> {
+    for (const listener of this.changeListeners) await listener(change).catch((error: unknown) => this.infra.logger.warn({ err: String(error), eventId: change.after.id }, 'lesson change listener failed'));
+  }
 
   setCapacityCheck(check: CapacityCheck): void {
     this.capacityCheck = check;
@@ -123,6 +136,7 @@ export class ScheduleService {
     const stored = (await this.repo.findLesson(id))!;
     await this.audit.record({ actor, action: 'lesson.create', lessonId: id, outcome: 'ok', detail: { title: stored.title, groupId: stored.groupId, ...span(stored) } });
     await this.notifier.emit(stored.teacherId, stored.groupId, [lessonEvent(stored)], []);
+    await this.lessonChanged({ before: null, after: lessonEvent(stored) });
     return { lesson: lessonDto(stored), event: lessonEvent(stored), capacityWarning: await this.capacityWarning(stored.startAt, stored.endAt) };
   }
 
@@ -164,6 +178,7 @@ export class ScheduleService {
     await this.auditEdit(actor, before!, stored);
     const removed = stored.ruleId && stored.occurrenceDate ? [occurrenceId(stored.ruleId, stored.occurrenceDate)] : [];
     await this.notifier.emit(stored.teacherId, stored.groupId, [lessonEvent(stored)], removed);
+    await this.lessonChanged({ before: before!, after: lessonEvent(stored) });
     const moved = stored.status === 'scheduled' && (changes.startAt !== undefined || changes.endAt !== undefined);
     const capacityWarning = moved ? await this.capacityWarning(stored.startAt, stored.endAt) : null;
     return { lesson: lessonDto(stored), event: lessonEvent(stored), capacityWarning };
