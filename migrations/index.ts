@@ -9,8 +9,9 @@ import { Migration20261202000009_homework } from './Migration20261202000009_home
 import { Migration20261202000010_chat } from './Migration20261202000010_chat.js';
 import { Migration20261202000011_notifications } from './Migration20261202000011_notifications.js';
 import { Migration20261202000012_attendance } from './Migration20261202000012_attendance.js';
-import { Migration20261202000015_attachment_thumbnails } from './Migration20261202000015_attachment_thumbnails.js';
+import { Migration20261202000013_gradebook } from './Migration20261202000013_gradebook.js';
 import { Migration20261202000014_notification_centre } from './Migration20261202000014_notification_centre.js';
+import { Migration20261202000015_attachment_thumbnails } from './Migration20261202000015_attachment_thumbnails.js';
 
 /** Applied in order; a module adds its migration at the end. */
 export const migrationsList: MigrationObject[] = [
@@ -24,6 +25,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000010_chat', class: Migration20261202000010_chat },
   { name: 'Migration20261202000011_notifications', class: Migration20261202000011_notifications },
   { name: 'Migration20261202000012_attendance', class: Migration20261202000012_attendance },
-  { name: 'Migration20261202000015_attachment_thumbnails', class: Migration20261202000015_attachment_thumbnails },
+  { name: 'Migration20261202000013_gradebook', class: Migration20261202000013_gradebook },
   { name: 'Migration20261202000014_notification_centre', class: Migration20261202000014_notification_centre },
+  { name: 'Migration20261202000015_attachment_thumbnails', class: Migration20261202000015_attachment_thumbnails },
 ];

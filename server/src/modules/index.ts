@@ -48,6 +48,9 @@ import { NotificationTriggers } from './notifications/notifications.triggers.js'
 import { notificationRoutes } from './notifications/notifications.routes.js';
 import { AttendanceService } from './attendance/attendance.service.js';
 import { attendanceRoutes } from './attendance/attendance.routes.js';
+import { GradebookService } from './gradebook/gradebook.service.js';
+import { gradebookRoutes } from './gradebook/gradebook.routes.js';
+import { gradebookSocket } from './gradebook/gradebook.socket.js';
 
 /** The services of every module, built once over the shared infrastructure. */
 export interface Services {
@@ -75,6 +78,8 @@ export interface Services {
   /** What the schedule, homework and chat tell the bell; reminders and digests at a moment. */
   notificationTriggers: NotificationTriggers;
   attendance: AttendanceService;
+  /** Control points, weights and scale, the live gradebook, its exports and dashboards. */
+  gradebook: GradebookService;
 }
 
 export interface AppContext {
@@ -122,14 +127,16 @@ export function createServices(infra: Infra): Services {
   chat.onMessage((sent) => notificationTriggers.messageSent(sent));
   const attendance = new AttendanceService(infra, { groups, schedule, pool: () => pool });
   webhooks.onParticipant((event) => attendance.recordParticipant(event));
-  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat, presence, attachments, notifications, notificationTriggers, attendance };
+  const gradebook = new GradebookService(infra, { attendance, homework });
+  groups.onChange((change) => gradebook.groupChanged(change));
+  return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat, presence, attachments, notifications, notificationTriggers, attendance, gradebook };
 }
 
 /** Routers mounted under /api, in order. */
-export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes, docsRoutes, attachmentRoutes, notificationRoutes, attendanceRoutes];
+export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes, docsRoutes, attachmentRoutes, notificationRoutes, attendanceRoutes, gradebookRoutes];
 
 /** Socket handlers registered per connection. */
-export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket, chatSocket];
+export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket, chatSocket, gradebookSocket];
 
 /** Rooms a user's sockets join on connect beyond user/role rooms (groups, teacher, admin pool). */
 export const roomProviders: Array<(ctx: AppContext, user: { userId: string; role: string }) => Promise<string[]>> = [

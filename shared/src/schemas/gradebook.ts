@@ -172,6 +172,15 @@ export type GradebookCell = [number | null, string] | [number | null, string, st
 export type GradebookColumn = z.infer<typeof gradebookColumn>;
 export type GradebookRow = Omit<z.infer<typeof gradebookRow>, 'cells'> & { cells: Array<GradebookCell | null> };
 export type GradebookAverages = z.infer<typeof gradebookAverages>;
+/**
+ * Averages in a live event: the columns whose average moved, keyed by column id (a full event lists
+ * every column), and the category and total averages, always complete.
+ */
+export interface GradebookAveragesPatch {
+  columns: Record<string, number | null>;
+  categories: GradebookAverages['categories'];
+  total: number | null;
+}
 export type GradebookCategory = z.infer<typeof gradebookCategory>;
 export type GradebookDto = Omit<z.infer<typeof gradebookDto>, 'rows'> & { rows: GradebookRow[] };
 

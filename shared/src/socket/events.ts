@@ -7,7 +7,7 @@ import type { RecordingDto } from '../schemas/recordings.js';
 import type { AccountStateDto, DemoParticipantDto, PoolStatsDto } from '../schemas/pool.js';
 import type { AttemptDto, StudentHomeworkDto, SubmissionRowDto } from '../schemas/homework.js';
 import type { ChatMessageDto, ChatSendPayload, SendAckDto } from '../schemas/chat.js';
-import type { GradebookAverages, GradebookCell, GradebookColumn, GradebookDto, GradebookRow, GradebookWatchPayload } from '../schemas/gradebook.js';
+import type { GradebookAveragesPatch, GradebookCell, GradebookColumn, GradebookDto, GradebookRow, GradebookWatchPayload } from '../schemas/gradebook.js';
 import type { CategoryPercents, ScaleStep } from '../gradebook/calc.js';
 import type { NotificationDto } from '../schemas/notifications.js';
 
@@ -158,7 +158,7 @@ export interface GradebookCellPayload {
   columnIndex?: number;
   cell: GradebookCell | null;
   row: { categories: CategoryPercents; total: number | null; mark: string | null };
-  averages: GradebookAverages;
+  averages: GradebookAveragesPatch;
 }
 /**
  * Whole rows added or changed (a student joined, several cells of one student changed at once) and
@@ -169,12 +169,13 @@ export interface GradebookRowPayload {
   groupId: string;
   rows: GradebookRow[];
   removedStudentIds: string[];
-  averages: GradebookAverages;
+  averages: GradebookAveragesPatch;
 }
 /**
- * Columns added or changed (full) and removed, or a settings change (`categories`, `scale`). After a
- * column payload, rows in `rows` carry the new cells and totals (for a student's room, only their own).
- * `columns` order is the table's order after the change: `order` lists every column id.
+ * The columns or settings changed (a column added, edited or removed; weights or scale changed): the
+ * whole new column list in table order (`columns`), what disappeared (`removedColumnIds`, may be empty
+ * when unknown — `order` is authoritative), every row recomputed (a student's room: only their own),
+ * `categories` and `scale`, and every column's average. Apply it by replacing the table's columns and rows.
  */
 export interface GradebookColumnPayload {
   meta?: EventMeta;
@@ -183,9 +184,9 @@ export interface GradebookColumnPayload {
   removedColumnIds: string[];
   order: string[];
   rows: GradebookRow[];
-  categories?: GradebookDto['categories'];
-  scale?: ScaleStep[] | null;
-  averages: GradebookAverages;
+  categories: GradebookDto['categories'];
+  scale: ScaleStep[] | null;
+  averages: GradebookAveragesPatch;
 }
 
 export type Ack<T> = (result: { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } }) => void;

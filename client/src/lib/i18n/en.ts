@@ -1,5 +1,6 @@
 import { homeworkEn } from './homework.js';
 import { chatEn } from './chat.js';
+import { gradebookEn } from './gradebook.js';
 import { managementEn } from './management.js';
 import { jobsEn } from './jobs.js';
 import type { MessageKey } from './ru.js';
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...managementEn,
   ...jobsEn,
   ...chatEn,
+  ...gradebookEn,
   'app.name': 'Teaching Panel',
   'app.tagline': 'Groups, a live schedule and lessons in one place',
   'common.loading': 'Loading…',

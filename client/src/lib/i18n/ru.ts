@@ -1,5 +1,6 @@
 import { homeworkRu } from './homework.js';
 import { chatRu } from './chat.js';
+import { gradebookRu } from './gradebook.js';
 import { managementRu } from './management.js';
 import { jobsRu } from './jobs.js';
 
@@ -9,6 +10,7 @@ export const ru = {
   ...managementRu,
   ...jobsRu,
   ...chatRu,
+  ...gradebookRu,
   'app.name': 'Teaching Panel',
   'app.tagline': 'Группы, живое расписание и уроки в одном окне',
   'common.loading': 'Загрузка…',

@@ -57,6 +57,7 @@ const jobs = tagged('Background jobs (admin)');
 const chats = tagged('Chats');
 const notifications = tagged('Notifications');
 const attendance = tagged('Attendance');
+const gradebook = tagged('Gradebook');
 
 export const API_ROUTES: ApiRoute[] = [
   system('get', '/health', 'Liveness and readiness: database, Redis, lock and background duties', 'public', { responseNote: '200 when ready, 503 with the same body when not' }),
@@ -197,6 +198,20 @@ export const API_ROUTES: ApiRoute[] = [
   notifications('post', '/notifications/:id/read', 'Marks one notification read', 'signed-in', { params: api.notificationParams, response: z.object({ unread: z.number().int() }), errors: ['notification/not-found'] }),
   notifications('get', '/me/notification-preferences', 'In-app and email switches for every kind of notification', 'signed-in', { response: api.notificationPreferencesDto }),
   notifications('put', '/me/notification-preferences', 'Changes some switches; answers the whole table', 'signed-in', { body: api.notificationPreferencesBody, response: api.notificationPreferencesDto }),
+
+  gradebook('get', '/groups/:id/control-points', 'The group’s control points (teacher of the group, admins)', ['teacher', 'admin'], { params: api.idParam, response: z.object({ controlPoints: z.array(api.controlPointDto) }), errors: ['group/not-found'] }),
+  gradebook('post', '/groups/:id/control-points', 'Adds a control point (exam, test, essay, oral) with its maximum and weight', teacher, { params: api.idParam, body: api.createControlPointBody, status: 201, response: z.object({ controlPoint: api.controlPointDto }), errors: ['group/not-found', 'lesson/not-found'] }),
+  gradebook('patch', '/control-points/:id', 'Changes a control point (its maximum never below a score given)', teacher, { params: api.idParam, body: api.updateControlPointBody, response: z.object({ controlPoint: api.controlPointDto }), errors: ['control-point/not-found', 'lesson/not-found'] }),
+  gradebook('delete', '/control-points/:id', 'Deletes a control point and its scores', teacher, { params: api.idParam, status: 204, responseNote: 'No content', errors: ['control-point/not-found'] }),
+  gradebook('get', '/control-points/:id/scores', 'A control point with every score of the group’s students', ['teacher', 'admin'], { params: api.idParam, response: api.controlPointScoresDto, errors: ['control-point/not-found'] }),
+  gradebook('put', '/control-points/:id/scores', 'Saves scores (0..max, null clears, excused leaves out); any refusal saves nothing', teacher, { params: api.idParam, body: api.putScoresBody, response: api.controlPointScoresDto, errors: ['control-point/not-found', 'group/student-not-found'] }),
+  gradebook('get', '/groups/:id/gradebook-settings', 'Category weights and the mark scale of a group', ['teacher', 'admin'], { params: api.idParam, response: api.gradebookSettingsDto, errors: ['group/not-found'] }),
+  gradebook('put', '/groups/:id/gradebook-settings', 'Changes category weights (non-negative) and the mark scale (null: no marks)', teacher, { params: api.idParam, body: api.gradebookSettingsBody, response: api.gradebookSettingsDto, errors: ['group/not-found'] }),
+  gradebook('get', '/groups/:id/gradebook', 'The gradebook: the whole table for its teacher and admins, a student’s own row with the group averages', 'signed-in', { params: api.idParam, response: api.gradebookDto, errors: ['group/not-found'] }),
+  gradebook('get', '/groups/:id/gradebook/export', 'The table as CSV (UTF-8 with BOM) or XLSX, named after the group and date', ['teacher', 'admin'], { params: api.idParam, query: api.exportQuery, responseNote: 'text/csv or XLSX attachment', errors: ['group/not-found'] }),
+  gradebook('get', '/groups/:id/gradebook/dashboard', 'Distribution of totals and students at risk, each with the reasons', ['teacher', 'admin'], { params: api.idParam, query: api.dashboardQuery, response: api.gradebookDashboardDto, errors: ['group/not-found'] }),
+  gradebook('get', '/groups/:id/gradebook/students/:studentId/progress', 'A student’s total over time against the group average, per category, and rank (the teacher, admins or that student)', 'signed-in', { params: api.progressParams, response: api.studentProgressDto, errors: ['group/not-found', 'group/student-not-found'] }),
+  gradebook('get', '/me/grades', 'A student’s groups, or with groupId their own gradebook row and the group averages', student, { query: api.myGradesQuery, responseNote: '{ groups } without groupId, else the gradebook with one row', errors: ['group/not-found'] }),
 
   jobs('get', '/admin/jobs', 'The background queue: counts by state, failed jobs with their errors, periodic duties', admin, { responseNote: 'The queue overview' }),
   jobs('post', '/admin/jobs/:id/retry', 'Runs a failed job again', admin, { params: api.idParam, status: 202, response: ok, errors: ['job/not-found'] }),

@@ -18,6 +18,7 @@ const roomEvent = <T extends z.ZodRawShape>(shape: T) => z.object({ meta, ...sha
 const lessonRef = { lessonId: z.string(), groupId: z.string(), teacherId: z.string() };
 const submission = roomEvent({ homeworkId: z.string(), row: api.submissionRowDto });
 const poolState = { accounts: z.array(api.accountStateDto), stats: api.poolStatsDto };
+const gradebookPatch = z.object({ columns: z.record(z.string(), z.number().nullable()), categories: z.record(z.string(), z.number().nullable()), total: z.number().nullable() });
 
 type Doc = Omit<SocketEventDoc, 'name' | 'direction'>;
 
@@ -46,6 +47,9 @@ const serverEvents: Partial<Record<keyof ServerToClientEvents, Doc>> = {
   'presence:changed': { audience: 'people who share a group or a chat with the user', description: 'The user came online or went offline (debounced; a crashed node’s users go offline when their heartbeat expires).', payload: z.object({ userId: z.string(), online: z.boolean() }) },
   'notification:new': { audience: 'the user’s sockets (every tab, every node)', description: 'A new notification for the bell, with the unread count after it.', payload: roomEvent({ notification: api.notificationDto, unread: z.number().int() }) },
   'notification:read': { audience: 'the user’s sockets', description: 'Notifications were marked read on some tab (`all`: every one); the unread count after it.', payload: roomEvent({ ids: z.array(z.string()), all: z.boolean(), unread: z.number().int() }) },
+  'gradebook:cell': { audience: 'the gradebook’s teacher and admins watching it, and the student whose cell it is', description: 'One cell changed: the cell, the student’s category percentages, total and mark, and the averages it moved.', payload: roomEvent({ groupId: z.string(), studentId: z.string(), columnId: z.string(), columnIndex: z.number().int().optional(), cell: api.gradebookCell.nullable(), row: z.object({ categories: z.record(z.string(), z.number().nullable()), total: z.number().nullable(), mark: z.string().nullable() }), averages: gradebookPatch }) },
+  'gradebook:row': { audience: 'the gradebook’s watchers (a student only ever gets their own row)', description: 'Whole rows added or changed, students who left, and the averages.', payload: roomEvent({ groupId: z.string(), rows: z.array(api.gradebookRow), removedStudentIds: z.array(z.string()), averages: gradebookPatch }) },
+  'gradebook:column': { audience: 'the gradebook’s watchers (a student only ever gets their own row)', description: 'Columns or settings changed: every column in order, every row recomputed, categories, scale and all averages.', payload: roomEvent({ groupId: z.string(), columns: z.array(api.gradebookColumn), removedColumnIds: z.array(z.string()), order: z.array(z.string()), rows: z.array(api.gradebookRow), categories: z.array(api.gradebookCategory), scale: z.array(api.markScaleStep).nullable(), averages: gradebookPatch }) },
 };
 
 const clientEvents: Partial<Record<keyof ClientToServerEvents, Doc>> = {
@@ -56,6 +60,8 @@ const clientEvents: Partial<Record<keyof ClientToServerEvents, Doc>> = {
   'chat:delete': { audience: 'the message’s sender; the group’s teacher for any message in the group chat', description: 'Deletes a message (its text is erased).', payload: api.chatDeletePayload, ack: api.chatMessageDto },
   'chat:read': { audience: 'members', description: 'The member saw the chat up to `seq`.', payload: api.chatReadPayload, ack: z.object({ seq: z.number().int(), unread: z.number().int() }) },
   'chat:typing': { audience: 'members', description: 'The member is typing.', payload: api.chatTypingPayload },
+  'gradebook:watch': { audience: 'the group’s teacher, admins, and its students', description: 'Opens a gradebook: the ack carries the snapshot (a student’s: their own row) with its seq, and the socket joins the table’s room or the student’s own.', payload: api.gradebookWatchPayload, ack: api.gradebookDto },
+  'gradebook:unwatch': { audience: 'anyone watching a gradebook', description: 'Stops the live updates of a gradebook.', payload: api.gradebookWatchPayload, ack: z.object({ groupId: z.string() }) },
 };
 
 export const SOCKET_EVENTS: SocketEventDoc[] = [

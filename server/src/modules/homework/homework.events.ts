@@ -9,8 +9,13 @@ import { resultsVisible } from './visibility.js';
 /** A student's graded work became visible to them (for notices). */
 export type GradedListener = (graded: { homeworkId: string; title: string; attemptId: string; studentId: string; scoreH: number | null; maxH: number }) => Promise<void>;
 
+/** A student's standing (or, with `studentIds: 'all'`, the homework itself) changed; for the gradebook. */
+export type StandingChange = { groupId: string; homeworkId: string; studentIds: string[] | 'all' };
+
 /** Pushes homework events after commit: the group hears of new work, the teacher of rows, a student of their grades. */
 export class HomeworkEvents {
+  private readonly standingListeners: Array<(change: StandingChange) => void | Promise<void>> = [];
+
   readonly gradedListeners: GradedListener[] = [];
 
   constructor(
@@ -20,13 +25,28 @@ export class HomeworkEvents {
     private readonly standing: StandingRepository,
   ) {}
 
+  onStandingChanged(listener: (change: StandingChange) => void | Promise<void>): void {
+    this.standingListeners.push(listener);
+  }
+
+  /** Tells the listeners after commit; a listener's failure never fails the change that caused it. */
+  standingChanged(change: StandingChange): void {
+    for (const listener of this.standingListeners) {
+      void Promise.resolve()
+        .then(() => listener(change))
+        .catch((error: unknown) => this.infra.logger.warn({ err: String(error), homeworkId: change.homeworkId }, 'homework standing listener failed'));
+    }
+  }
+
   async published(row: HomeworkRow): Promise<void> {
+    this.standingChanged({ groupId: row.groupId, homeworkId: row.id, studentIds: 'all' });
     const now = this.infra.clock.now();
     await this.infra.broadcaster.emit(rooms.group(row.groupId), 'homework:published', { homework: presentStudentHomework(row, undefined, now, false) });
   }
 
   /** The student's row of the teacher's submissions table, complete. */
   async rowChanged(row: HomeworkRow, studentId: string, event: 'homework:submitted' | 'homework:attempt-updated'): Promise<void> {
+    this.standingChanged({ groupId: row.groupId, homeworkId: row.id, studentIds: [studentId] });
     const [standing] = await this.standing.forHomework(row.id, studentId);
     if (!standing) return;
     await this.infra.broadcaster.emit(rooms.teacher(row.teacherId), event, { homeworkId: row.id, row: presentSubmissionRow(standing, row.maxH, this.infra.clock.now()) });

@@ -8,7 +8,8 @@ import type { ScheduleService } from '../schedule/schedule.service.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { scheduleDueMoments } from './homework.schedule.js';
 import { AttemptsRepository } from './attempts.repository.js';
-import { HomeworkEvents, type GradedListener } from './homework.events.js';
+import { HomeworkEvents, type GradedListener, type StandingChange } from './homework.events.js';
+import { HomeworkGradebookRepository } from './gradebook-source.repository.js';
 import { HomeworkRepository, type HomeworkRow } from './homework.repository.js';
 import { presentHomework, presentStudentHomework, presentSubmissionRow, presentTeacherQuestion } from './homework.presenter.js';
 import { storedBody } from './questions.js';
@@ -41,6 +42,7 @@ export class HomeworkService {
   readonly attempts: AttemptsService;
   private readonly standing: StandingRepository;
   private readonly events: HomeworkEvents;
+  private readonly gradebook: HomeworkGradebookRepository;
 
   constructor(
     private readonly infra: Infra,
@@ -50,6 +52,7 @@ export class HomeworkService {
     const attemptsRepo = new AttemptsRepository(this.repo);
     this.standing = new StandingRepository(this.repo);
     this.events = new HomeworkEvents(infra, this.repo, attemptsRepo, this.standing);
+    this.gradebook = new HomeworkGradebookRepository(this.repo);
     this.attempts = new AttemptsService(infra, this.repo, attemptsRepo, this.standing, this.events, (actor, id) => this.owned(actor, id));
   }
 
@@ -105,6 +108,7 @@ export class HomeworkService {
     const when = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
     await this.repo.update(homeworkId, { ...changes, opensAt: when(changes.opensAt), dueAt: when(changes.dueAt) });
     if (row.status === 'published' && changes.dueAt) await this.scheduleDue(homeworkId, new Date(changes.dueAt));
+    if (row.status !== 'draft') this.events.standingChanged({ groupId: row.groupId, homeworkId, studentIds: 'all' });
     return presentHomework((await this.repo.find(homeworkId))!);
   }
 
@@ -178,6 +182,23 @@ export class HomeworkService {
     return (await this.repo.questions(homeworkId)).map(presentTeacherQuestion);
   }
 
+  // ------------------------------------------------------------------ contract for the gradebook
+
+  /** The group's published homework as columns (one statement). */
+  gradebookColumns(groupId: string) {
+    return this.gradebook.columns(groupId, this.now());
+  }
+
+  /** Every student's (or one student's) cell per published homework (one aggregate statement). */
+  gradebookCells(groupId: string, studentId?: string) {
+    return this.gradebook.cells(groupId, this.now(), studentId);
+  }
+
+  /** Called after commit whenever a student's standing or a published homework changes. */
+  onStandingChanged(listener: (change: StandingChange) => void | Promise<void>): void {
+    this.events.onStandingChanged(listener);
+  }
+
   // ------------------------------------------------------------------ lifecycle
 
   async publish(actor: Actor, homeworkId: string): Promise<HomeworkDto> {
@@ -205,15 +226,17 @@ export class HomeworkService {
   }
 
   async close(actor: Actor, homeworkId: string): Promise<HomeworkDto> {
-    await this.owned(actor, homeworkId);
+    const row = await this.owned(actor, homeworkId);
     await this.repo.update(homeworkId, { status: 'closed', closedAt: this.now() }, undefined, `and status = 'published'`);
+    this.events.standingChanged({ groupId: row.groupId, homeworkId, studentIds: 'all' });
     return presentHomework((await this.repo.find(homeworkId))!);
   }
 
   /** "Release results": every student's scores become visible, pushed live to each. */
   async releaseResults(actor: Actor, homeworkId: string): Promise<HomeworkDto> {
-    await this.owned(actor, homeworkId);
+    const row = await this.owned(actor, homeworkId);
     await this.repo.update(homeworkId, { resultsReleasedAt: this.now() }, undefined, 'and results_released_at is null');
+    this.events.standingChanged({ groupId: row.groupId, homeworkId, studentIds: 'all' });
     await this.attempts.announceAll(homeworkId);
     return presentHomework((await this.repo.find(homeworkId))!);
   }

@@ -2,9 +2,15 @@ import type { Role } from '@tp/shared';
 import type { Pathname } from '$app/types';
 import type { MessageKey } from '$lib/i18n/i18n.svelte.js';
 
+/**
+ * The pages a menu links to: routes without parameters that exist (typed by SvelteKit). Kept to a
+ * short union because `resolve()` stops checking a union of every route once there are many.
+ */
+type NavPath = Extract<Pathname, '/app' | '/app/calendar' | '/app/groups' | '/app/homework' | '/app/gradebook' | '/app/grades' | '/app/chats' | '/app/pool' | '/app/audit' | '/app/jobs' | '/app/users' | '/app/attendance'>;
+
 export interface NavItem {
-  /** A route that exists (typed by SvelteKit), linked through `resolve()`. */
-  href: Pathname;
+  /** A route that exists, linked through `resolve()`. */
+  href: NavPath;
   label: MessageKey;
   /** Highlight only on an exact path match (the dashboard), not on sub-paths. */
   exact?: boolean;
@@ -19,6 +25,7 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app/calendar', label: 'nav.calendar' },
     { href: '/app/groups', label: 'nav.groups' },
     { href: '/app/homework', label: 'nav.homework' },
+    { href: '/app/gradebook', label: 'nav.gradebook' },
     { href: '/app/chats', label: 'nav.chats' },
   ],
   student: [
@@ -26,6 +33,7 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app/calendar', label: 'nav.calendar' },
     { href: '/app/groups', label: 'nav.groups' },
     { href: '/app/homework', label: 'nav.homework' },
+    { href: '/app/grades', label: 'nav.grades' },
     { href: '/app/chats', label: 'nav.chats' },
   ],
   admin: [
@@ -33,6 +41,8 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app/pool', label: 'nav.pool' },
     // The whole school's lessons, read-only, live.
     { href: '/app/calendar', label: 'nav.calendar' },
+    // Every group's gradebook, read-only.
+    { href: '/app/gradebook', label: 'nav.gradebook' },
     { href: '/app/audit', label: 'nav.audit' },
     { href: '/app/jobs', label: 'nav.jobs' },
     { href: '/app/users', label: 'nav.users' },

@@ -1,0 +1,152 @@
+import { SvelteSet } from 'svelte/reactivity';
+import type { EventMeta, GradebookCellPayload, GradebookColumnPayload, GradebookRowPayload } from '@tp/shared';
+import { ApiError } from '$lib/api/errors.js';
+import { getSocket, onResync, onSocket, resetSeq, trackRoom } from '$lib/api/socket.js';
+import { applyCell, applyColumns, applyRows } from './apply.js';
+import { gradebookApi } from './api.js';
+import { gradebookRooms, type GradebookDto } from './types.js';
+
+const WATCH_TIMEOUT_MS = 5_000;
+/** How long a changed cell stays highlighted. */
+export const FLASH_MS = 1_500;
+
+type Live =
+  | { kind: 'cell'; event: GradebookCellPayload }
+  | { kind: 'row'; event: GradebookRowPayload }
+  | { kind: 'column'; event: GradebookColumnPayload };
+
+/** Events without a number (none are expected) count as newer than any snapshot. */
+const seqOf = (live: Live) => live.event.meta?.seq ?? Number.MAX_SAFE_INTEGER;
+
+export interface Viewer {
+  userId: string;
+  role: 'teacher' | 'student' | 'admin';
+}
+
+/** The socket room a viewer's events come through: the whole group, or a student's own slice of it. */
+export const gradebookRoom = (groupId: string, viewer: Viewer) =>
+  viewer.role === 'student' ? gradebookRooms.student(groupId, viewer.userId) : gradebookRooms.group(groupId);
+
+/**
+ * One open gradebook (the teacher's table, an admin's read-only copy, or a student's own row): the
+ * snapshot from `gradebook:watch` (HTTP when the socket is down), then `gradebook:cell|row|column`
+ * applied in sequence order. Events that arrive while a snapshot is on its way wait and are applied
+ * on top of it if newer; a gap or a reconnect loads a new snapshot.
+ */
+export class GradebookView {
+  /** Raw: 60 000 cells must not become deep proxies; every change replaces the touched arrays. */
+  dto = $state.raw<GradebookDto | null>(null);
+  loading = $state(true);
+  error = $state<unknown>(null);
+  /** `studentId|columnId` of cells changed in the last moment, plus `studentId|total` for totals. */
+  readonly flashing = new SvelteSet<string>();
+  /** Bumps on every applied live change (tests and "updated" hints read it). */
+  changes = $state(0);
+  readonly room: string;
+  private waiting: Live[] | null = null;
+  private loadingSnapshot: Promise<void> | null = null;
+  // Not rendered: only cleared on close.
+  private timers: Array<ReturnType<typeof setTimeout>> = [];
+
+  constructor(
+    readonly groupId: string,
+    readonly viewer: Viewer,
+  ) {
+    this.room = gradebookRoom(groupId, viewer);
+  }
+
+  /** Loads and follows; returns the cleanup (an `$effect` return). */
+  follow(): () => void {
+    const forMe = (event: { groupId: string; meta?: EventMeta }) => event.groupId === this.groupId && (!event.meta || event.meta.room === this.room);
+    const stops = [
+      trackRoom(this.room, () => void this.resnapshot()),
+      onSocket('gradebook:cell', (event) => forMe(event) && this.receive({ kind: 'cell', event })),
+      onSocket('gradebook:row', (event) => forMe(event) && this.receive({ kind: 'row', event })),
+      onSocket('gradebook:column', (event) => forMe(event) && this.receive({ kind: 'column', event })),
+      onResync(({ reconnect }) => {
+        // The server forgets the room on a new connection: watch again (the first connect may be the one we waited for).
+        if (reconnect || !this.watching) void this.resnapshot();
+      }),
+    ];
+    void this.resnapshot();
+    return () => {
+      stops.forEach((stop) => stop());
+      this.timers.forEach((timer) => clearTimeout(timer));
+      const socket = getSocket();
+      if (socket.connected) socket.emit('gradebook:unwatch', { groupId: this.groupId });
+    };
+  }
+
+  /** Whether the last snapshot came through the socket (so the room is joined). */
+  private watching = false;
+
+  resnapshot(): Promise<void> {
+    this.loadingSnapshot ??= this.loadSnapshot().finally(() => {
+      this.loadingSnapshot = null;
+    });
+    return this.loadingSnapshot;
+  }
+
+  private async loadSnapshot(): Promise<void> {
+    this.waiting = [];
+    try {
+      const { dto, watched } = await this.fetchSnapshot();
+      this.watching = watched;
+      this.dto = dto;
+      this.error = null;
+      resetSeq(this.room, dto.seq);
+      const late = (this.waiting ?? []).filter((live) => seqOf(live) > dto.seq).sort((a, b) => seqOf(a) - seqOf(b));
+      this.waiting = null;
+      for (const live of late) this.apply(live);
+      const newest = late.at(-1)?.event.meta?.seq;
+      if (newest !== undefined) resetSeq(this.room, newest);
+    } catch (error) {
+      this.waiting = null;
+      this.error = error;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async fetchSnapshot(): Promise<{ dto: GradebookDto; watched: boolean }> {
+    const socket = getSocket();
+    let refusal: ApiError | null = null;
+    if (socket.connected) {
+      try {
+        const result = await socket.timeout(WATCH_TIMEOUT_MS).emitWithAck('gradebook:watch', { groupId: this.groupId });
+        if (result.ok) return { dto: result.data, watched: true };
+        refusal = new ApiError(result.error.code, result.error.message, 403);
+      } catch {
+        // No answer in time: HTTP below.
+      }
+      if (refusal) throw refusal;
+    }
+    const dto = this.viewer.role === 'student' ? await gradebookApi.myGrades(this.groupId) : await gradebookApi.snapshot(this.groupId);
+    return { dto, watched: false };
+  }
+
+  private receive(live: Live): void {
+    if (this.waiting) this.waiting.push(live);
+    else this.apply(live);
+  }
+
+  private apply(live: Live): void {
+    const dto = this.dto;
+    if (!dto) return;
+    const next = live.kind === 'cell' ? applyCell(dto, live.event) : live.kind === 'row' ? applyRows(dto, live.event) : applyColumns(dto, live.event);
+    if (!next) return void this.resnapshot();
+    this.dto = next;
+    this.changes += 1;
+    if (live.kind === 'cell') this.flash(`${live.event.studentId}|${live.event.columnId}`, `${live.event.studentId}|total`);
+    if (live.kind === 'row') this.flash(...live.event.rows.map((row) => `${row.student.id}|total`));
+  }
+
+  private flash(...keys: string[]): void {
+    for (const key of keys) this.flashing.add(key);
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter((other) => other !== timer);
+      for (const key of keys) this.flashing.delete(key);
+    }, FLASH_MS);
+    this.timers.push(timer);
+  }
+}

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import {
+  CATEGORY_KEYS,
+  cellFraction,
+  computeGroup,
+  computeRow,
+  round2,
+  type GradebookAverages,
+  type GradebookCell,
+  type GradebookDto,
+  type GradebookRow,
+  type RowResult,
+  type ScaleStep,
+} from '@tp/shared';
+import type { CachedRow, GroupInfo, StudentInfo } from './gradebook.repository.js';
+import type { ModelColumn, SourceCell } from './gradebook.sources.js';
+
+export interface Settings {
+  weights: Record<(typeof CATEGORY_KEYS)[number], number>;
+  scale: ScaleStep[] | null;
+}
+
+/** Everything a table is made of, read by aggregate statements. */
+export interface GradebookModel {
+  group: GroupInfo;
+  settings: Settings;
+  columns: ModelColumn[];
+  students: StudentInfo[];
+  /** Aligned with `students`, each aligned with `columns`. */
+  cells: Array<Array<GradebookCell | null>>;
+}
+
+/** Lays source cells out as rows aligned with the columns (cells of unknown columns or students are dropped). */
+export function alignCells(columns: ModelColumn[], studentIds: string[], cells: SourceCell[]): Array<Array<GradebookCell | null>> {
+  const columnIndex = new Map(columns.map((c, i) => [c.id, i]));
+  const studentIndex = new Map(studentIds.map((id, i) => [id, i]));
+  const rows = studentIds.map(() => new Array<GradebookCell | null>(columns.length).fill(null));
+  for (const cell of cells) {
+    const c = columnIndex.get(cell.columnId);
+    const s = studentIndex.get(cell.studentId);
+    if (c !== undefined && s !== undefined) rows[s]![c] = cell.cell;
+  }
+  return rows;
+}
+
+/** Columns and settings the kept rows depend on: when it changes, every row is recomputed. */
+export function signature(columns: ModelColumn[], settings: Settings): string {
+  const parts = columns.map((c) => `${c.id}|${c.maxPoints}|${c.weight ?? ''}|${c.title}|${c.date ?? ''}|${c.kind ?? ''}|${c.hiddenFromStudents ? 1 : 0}`);
+  parts.push(JSON.stringify(settings));
+  return createHash('sha1').update(parts.join('\n')).digest('base64url');
+}
+
+/** A student's percentage per column, as kept for the live averages. */
+export function keptRow(studentId: string, columns: ModelColumn[], cells: Array<GradebookCell | null>, result: RowResult): CachedRow {
+  const percents: Record<string, number> = {};
+  columns.forEach((column, i) => {
+    const fraction = cellFraction({ ...column, counted: true }, cells[i]);
+    if (fraction !== null) percents[column.id] = fraction * 100;
+  });
+  return { studentId, percents, ...result.categories, total: result.total };
+}
+
+/** The student's own view of their cells: scores of homework not yet released show as submitted. */
+export function studentCells(columns: ModelColumn[], cells: Array<GradebookCell | null>): Array<GradebookCell | null> {
+  return cells.map((cell, i) => (cell && columns[i]!.hiddenFromStudents && cell[1] === 'graded' ? [null, 'submitted'] : cell));
+}
+
+const calcColumns = (columns: ModelColumn[]) => columns.map((c) => ({ ...c, counted: true }));
+
+export function rowOf(student: StudentInfo, cells: Array<GradebookCell | null>, result: RowResult): GradebookRow {
+  return { student, cells, categories: result.categories, total: result.total, mark: result.mark };
+}
+
+export interface BuiltTable {
+  dto: GradebookDto;
+  kept: CachedRow[];
+}
+
+/** The whole table as its teacher sees it, and the rows to keep for live updates. */
+export function buildTable(model: GradebookModel, seq: number, now: Date): BuiltTable {
+  const { columns, settings } = model;
+  const calc = computeGroup(calcColumns(columns), model.cells, settings.weights, settings.scale);
+  const dtoColumns = columns.map(({ hiddenFromStudents: _hidden, ...column }, i) => ({ ...column, counted: calc.averages.columns[i] !== null }));
+  const rows = model.students.map((student, i) => rowOf(student, model.cells[i]!, calc.rows[i]!));
+  return {
+    dto: {
+      groupId: model.group.id,
+      groupName: model.group.name,
+      seq,
+      generatedAt: now.toISOString(),
+      categories: CATEGORY_KEYS.map((key) => ({ key, weight: settings.weights[key], effectiveWeight: calc.effectiveWeights[key] })),
+      scale: settings.scale,
+      columns: dtoColumns,
+      rows,
+      averages: calc.averages,
+    },
+    kept: model.students.map((student, i) => keptRow(student.id, columns, model.cells[i]!, calc.rows[i]!)),
+  };
+}
+
+/** Averages as a student may see them: none for homework whose scores are not released. */
+export function studentAverages(columns: ModelColumn[], averages: GradebookAverages): GradebookAverages {
+  return { ...averages, columns: averages.columns.map((value, i) => (columns[i]!.hiddenFromStudents ? null : value)) };
+}
+
+/** The table cut down to one student's own row, with the group's averages. */
+export function studentTable(model: GradebookModel, table: GradebookDto, studentId: string, seq: number): GradebookDto {
+  const index = model.students.findIndex((s) => s.id === studentId);
+  const rows: GradebookRow[] = [];
+  if (index >= 0) {
+    const cells = studentCells(model.columns, model.cells[index]!);
+    rows.push(rowOf(model.students[index]!, cells, computeRow(calcColumns(model.columns), cells, model.settings.weights, model.settings.scale)));
+  }
+  return { ...table, seq, rows, averages: studentAverages(model.columns, table.averages) };
+}
+
+export const roundOrNull = (value: number | null) => (value === null ? null : round2(value));
+export { calcColumns };

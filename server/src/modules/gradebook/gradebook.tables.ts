@@ -1,0 +1,52 @@
+import { DEFAULT_MARK_SCALE, gradebookRooms, type GradebookDto } from '@tp/shared';
+import type { Infra } from '../../infra/container.js';
+import type { GradebookRepository, GroupInfo } from './gradebook.repository.js';
+import type { GradebookSources } from './gradebook.sources.js';
+import { alignCells, buildTable, signature, studentTable, type GradebookModel, type Settings } from './gradebook.model.js';
+
+/**
+ * Builds whole tables from aggregate reads (students, settings, three column reads, three cell reads:
+ * eight statements, sent together) and keeps the per-student rows the live updates start from.
+ */
+export class GradebookTables {
+  constructor(
+    private readonly infra: Infra,
+    private readonly repo: GradebookRepository,
+    readonly sources: GradebookSources,
+  ) {}
+
+  async settings(groupId: string): Promise<Settings> {
+    const stored = await this.repo.settings(groupId);
+    return { weights: stored.weights, scale: stored.scale === undefined ? [...DEFAULT_MARK_SCALE] : stored.scale };
+  }
+
+  async model(group: GroupInfo): Promise<GradebookModel> {
+    const [students, settings, columns, cells] = await Promise.all([
+      this.repo.students(group.id),
+      this.settings(group.id),
+      this.sources.columns(group.id),
+      this.sources.cells(group.id),
+    ]);
+    return { group, settings, columns, students, cells: alignCells(columns, students.map((s) => s.id), cells) };
+  }
+
+  /**
+   * The teacher's table (`seq` read before the data, so no later event is missed) and the model it
+   * came from. Rewrites the kept rows when they are not known to be complete and current.
+   */
+  async build(group: GroupInfo): Promise<{ model: GradebookModel; table: GradebookDto; signature: string }> {
+    const seq = await this.infra.broadcaster.sequence.current(gradebookRooms.group(group.id));
+    const [model, cache] = await Promise.all([this.model(group), this.repo.cacheState(group.id)]);
+    const built = buildTable(model, seq, this.infra.clock.now());
+    const sig = signature(model.columns, model.settings);
+    if (!cache.fresh || cache.signature !== sig) await this.repo.replaceRows(group.id, built.kept, sig);
+    return { model, table: built.dto, signature: sig };
+  }
+
+  /** One student's own view: their row only, with the group's averages. */
+  async buildForStudent(group: GroupInfo, studentId: string): Promise<GradebookDto> {
+    const seq = await this.infra.broadcaster.sequence.current(gradebookRooms.student(group.id, studentId));
+    const { model, table } = await this.build(group);
+    return studentTable(model, table, studentId, seq);
+  }
+}
