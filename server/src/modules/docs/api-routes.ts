@@ -213,6 +213,12 @@ export const API_ROUTES: ApiRoute[] = [
   gradebook('get', '/groups/:id/gradebook/students/:studentId/progress', 'A student’s total over time against the group average, per category, and rank (the teacher, admins or that student)', 'signed-in', { params: api.progressParams, response: api.studentProgressDto, errors: ['group/not-found', 'group/student-not-found'] }),
   gradebook('get', '/me/grades', 'A student’s groups, or with groupId their own gradebook row and the group averages', student, { query: api.myGradesQuery, responseNote: '{ groups } without groupId, else the gradebook with one row', errors: ['group/not-found'] }),
 
+  notifications('get', '/notifications', 'The user’s notifications, newest first (`before` = the last id seen), with the unread count', 'signed-in', { query: api.notificationListQuery, response: api.notificationPageDto }),
+  notifications('post', '/notifications/read-all', 'Marks every notification of the user read', 'signed-in', { response: z.object({ unread: z.number().int() }) }),
+  notifications('post', '/notifications/:id/read', 'Marks one notification read', 'signed-in', { params: api.notificationParams, response: z.object({ unread: z.number().int() }), errors: ['notification/not-found'] }),
+  notifications('get', '/me/notification-preferences', 'In-app and email switches for every kind of notification', 'signed-in', { response: api.notificationPreferencesDto }),
+  notifications('put', '/me/notification-preferences', 'Changes some switches; answers the whole table', 'signed-in', { body: api.notificationPreferencesBody, response: api.notificationPreferencesDto }),
+
   jobs('get', '/admin/jobs', 'The background queue: counts by state, failed jobs with their errors, periodic duties', admin, { responseNote: 'The queue overview' }),
   jobs('post', '/admin/jobs/:id/retry', 'Runs a failed job again', admin, { params: api.idParam, status: 202, response: ok, errors: ['job/not-found'] }),
 
