@@ -12,7 +12,6 @@ import { Migration20261202000012_attendance } from './Migration20261202000012_at
 import { Migration20261202000013_gradebook } from './Migration20261202000013_gradebook.js';
 import { Migration20261202000014_notification_centre } from './Migration20261202000014_notification_centre.js';
 import { Migration20261202000015_attachment_thumbnails } from './Migration20261202000015_attachment_thumbnails.js';
-import { Migration20261202000014_notification_centre } from './Migration20261202000014_notification_centre.js';
 
 /** Applied in order; a module adds its migration at the end. */
 export const migrationsList: MigrationObject[] = [
@@ -29,5 +28,4 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000013_gradebook', class: Migration20261202000013_gradebook },
   { name: 'Migration20261202000014_notification_centre', class: Migration20261202000014_notification_centre },
   { name: 'Migration20261202000015_attachment_thumbnails', class: Migration20261202000015_attachment_thumbnails },
-  { name: 'Migration20261202000014_notification_centre', class: Migration20261202000014_notification_centre },
 ];

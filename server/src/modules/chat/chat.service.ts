@@ -134,7 +134,6 @@ export class ChatService {
     const attached = attachmentIds.length && this.attachments ? await this.attachments.repo.attach(attachmentIds, actor.userId, input.chatId, message.id) : [];
     this.deliver(audience, message, attached.map(toDto));
     for (const listener of this.messageListeners) void listener({ audience, message }).catch((error: unknown) => this.infra.logger.warn({ err: String(error) }, 'message listener failed'));
-    for (const listener of this.messageListeners) void listener({ audience, message }).catch((error: unknown) => this.infra.logger.warn({ err: String(error) }, 'message listener failed'));
     return { id: message.id, seq: message.seq, createdAt: message.createdAt.toISOString() };
   }
 
