@@ -3,6 +3,7 @@ import { chatEn } from './chat.js';
 import { gradebookEn } from './gradebook.js';
 import { managementEn } from './management.js';
 import { jobsEn } from './jobs.js';
+import { attendanceEn } from './attendance.js';
 import type { MessageKey } from './ru.js';
 
 /** English. Must have every key Russian has (the type enforces it). */
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...homeworkEn,
   ...managementEn,
   ...jobsEn,
+  ...attendanceEn,
   ...chatEn,
   ...gradebookEn,
   'app.name': 'Teaching Panel',

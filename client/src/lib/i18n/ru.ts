@@ -3,12 +3,14 @@ import { chatRu } from './chat.js';
 import { gradebookRu } from './gradebook.js';
 import { managementRu } from './management.js';
 import { jobsRu } from './jobs.js';
+import { attendanceRu } from './attendance.js';
 
 /** Russian, the default language. Keys are grouped by screen; `{name}` marks a parameter. */
 export const ru = {
   ...homeworkRu,
   ...managementRu,
   ...jobsRu,
+  ...attendanceRu,
   ...chatRu,
   ...gradebookRu,
   'app.name': 'Teaching Panel',

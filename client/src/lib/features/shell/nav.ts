@@ -26,6 +26,7 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app/groups', label: 'nav.groups' },
     { href: '/app/homework', label: 'nav.homework' },
     { href: '/app/gradebook', label: 'nav.gradebook' },
+    { href: '/app/attendance', label: 'nav.attendance' },
     { href: '/app/chats', label: 'nav.chats' },
   ],
   student: [
@@ -34,6 +35,7 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app/groups', label: 'nav.groups' },
     { href: '/app/homework', label: 'nav.homework' },
     { href: '/app/grades', label: 'nav.grades' },
+    { href: '/app/attendance', label: 'nav.attendance' },
     { href: '/app/chats', label: 'nav.chats' },
   ],
   admin: [

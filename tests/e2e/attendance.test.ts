@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildGroup } from '../factories/groups.js';
+import { buildLesson } from '../factories/pool.js';
+import { buildStudent, buildTeacher } from '../factories/users.js';
+import { forFactories, launchBrowser, newPage, signIn, startE2eApp, type E2eApp } from './support.js';
+
+const SHOTS = '/tmp/attendance';
+let app: E2eApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  // The server's real clock; the lesson is placed relative to it, so any hour, date and zone works.
+  app = await startE2eApp();
+  browser = await launchBrowser();
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+const row = (page: Page, studentId: string) => page.locator(`[data-testid="attendance-row"][data-student="${studentId}"]`);
+
+describe('attendance from the lesson card to the student’s page', () => {
+  it('a teacher marks a running lesson with the keyboard on the dashboard’s card; each student sees their own mark', async () => {
+    const f = forFactories(app);
+    const teacher = await buildTeacher(f, { firstName: 'Анна', lastName: 'Котова', locale: 'ru' });
+    const students = [
+      await buildStudent(f, { firstName: 'Борис', lastName: 'Алексеев', locale: 'ru' }),
+      await buildStudent(f, { firstName: 'Вера', lastName: 'Белова', locale: 'ru' }),
+      await buildStudent(f, { firstName: 'Глеб', lastName: 'Волков', locale: 'ru' }),
+    ];
+    const { group } = await buildGroup(f, { teacher, students, name: 'Физика 9А' });
+    const now = app.clock.now();
+    const lesson = await buildLesson(f, { teacher, groupId: group.id, startAt: new Date(now.getTime() - 20 * 60_000), minutes: 90, title: 'Оптика' });
+    const [boris, vera, gleb] = students as [(typeof students)[0], (typeof students)[0], (typeof students)[0]];
+
+    const { page } = await newPage(browser, app.url);
+    await signIn(page, teacher);
+    await page.locator(`[data-lesson="${lesson.id}"]`).getByTestId('mark-attendance').first().click();
+    await page.waitForURL(`**/app/attendance/lessons/${lesson.id}`);
+    await page.getByRole('heading', { name: /Оптика/ }).waitFor();
+    expect(await page.getByTestId('attendance-row').allInnerTexts()).toHaveLength(3);
+
+    // Keyboard only: P marks and moves on, L, A; k goes back up; C opens the comment, Escape returns; 3 = excused.
+    const list = page.getByTestId('attendance-list');
+    await list.focus();
+    await page.keyboard.press('p');
+    await page.keyboard.press('l');
+    await page.keyboard.press('a');
+    await expect.poll(() => row(page, gleb.user.id).getAttribute('data-status')).toBe('absent');
+    await page.keyboard.press('c');
+    await page.keyboard.type('по болезни');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('3');
+    await expect.poll(() => row(page, gleb.user.id).getAttribute('data-status')).toBe('excused');
+    await page.keyboard.press('k');
+    await page.keyboard.press('k');
+    await page.keyboard.press('j');
+    await page.keyboard.press('2'); // Вера: late again (unchanged)
+    await expect.poll(() => page.getByTestId('attendance-state').innerText()).toMatch(/Не сохранено: 3/);
+    await page.screenshot({ path: `${SHOTS}/marking-desktop.png`, fullPage: true });
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => page.getByTestId('attendance-state').innerText()).toBe('Сохранено');
+
+    const marks = await app.infra.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ student_id: string; status: string; comment: string | null }>>('select student_id, status, comment from attendance_marks where lesson_id = ?', [lesson.id], 'all');
+    expect(Object.fromEntries(marks.map((m) => [m.student_id, [m.status, m.comment]]))).toEqual({
+      [boris.user.id]: ['present', null],
+      [vera.user.id]: ['late', null],
+      [gleb.user.id]: ['excused', 'по болезни'],
+    });
+
+    // On a phone the list stays usable: buttons per status, tap to change.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await row(page, boris.user.id).getByRole('button', { name: 'Опоздал', exact: true }).click();
+    await expect.poll(() => page.getByTestId('attendance-state').innerText()).toMatch(/Не сохранено: 1/);
+    await page.screenshot({ path: `${SHOTS}/marking-phone.png`, fullPage: true });
+    await row(page, boris.user.id).getByRole('button', { name: 'Был', exact: true }).click();
+    await expect.poll(() => page.getByTestId('attendance-save').isDisabled()).toBe(true);
+
+    // Each student sees only their own mark.
+    for (const [student, status, label] of [
+      [boris, 'present', 'Был'],
+      [gleb, 'excused', 'Уважительная'],
+    ] as const) {
+      const { page: studentPage } = await newPage(browser, app.url);
+      await studentPage.setViewportSize({ width: 390, height: 844 });
+      await signIn(studentPage, student, /Я ученик/);
+      await studentPage.goto('/app/attendance');
+      const item = studentPage.getByTestId('my-attendance-lesson');
+      await item.first().waitFor();
+      expect(await item.count()).toBe(1);
+      expect(await item.getAttribute('data-status')).toBe(status);
+      expect(await item.innerText()).toContain(label);
+      expect(await studentPage.getByTestId('my-attendance-total').innerText()).toContain(status === 'present' ? '2 из 2' : '1 из 2');
+      const text = await studentPage.getByTestId('my-attendance').innerText();
+      if (student === boris) expect(text).not.toContain('по болезни');
+      await studentPage.screenshot({ path: `${SHOTS}/student-${status}.png`, fullPage: true });
+      await studentPage.context().close();
+    }
+  });
+});
