@@ -81,6 +81,15 @@ export async function createInfra(env: Env, options: InfraOptions = {}): Promise
   }
 
   const secrets = resolveSecrets(env, logger);
+  const passwords = new PasswordHasher(env.PASSWORD_HASH_CONCURRENCY ?? defaultHashConcurrency(), {
+    queueLength: (waiting) => metrics.passwordHashQueue.set(waiting),
+    operation: (kind) => metrics.passwordHashes.inc({ operation: kind }),
+    threadPriority: ({ niced, reason }) =>
+      niced
+        ? logger.info('password hashing runs on low-priority threads')
+        : logger.warn({ reason }, 'password hashing threads run at normal priority (no per-thread priority here): a sign-in flood competes with the API for CPU'),
+  });
+  closers.unshift(() => passwords.close());
   return {
     env,
     logger,
@@ -91,10 +100,7 @@ export async function createInfra(env: Env, options: InfraOptions = {}): Promise
     broadcaster,
     limiter: limiterFactory(redis),
     failureCounter: failureCounterFactory(redis),
-    passwords: new PasswordHasher(env.PASSWORD_HASH_CONCURRENCY ?? defaultHashConcurrency(), {
-      queueLength: (waiting) => metrics.passwordHashQueue.set(waiting),
-      operation: (kind) => metrics.passwordHashes.inc({ operation: kind }),
-    }),
+    passwords,
     secretBox: new SecretBox(secrets.credentialsKey),
     tokens: new AccessTokens(secrets.jwtSecret, clock),
     metrics,

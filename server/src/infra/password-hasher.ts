@@ -1,6 +1,7 @@
 import argon2 from 'argon2';
 import { availableParallelism } from 'node:os';
 import { AppError } from './errors.js';
+import { PasswordHashThreads, type ThreadPriority } from './password-hash-threads.js';
 
 /**
  * argon2id with one of the equivalent settings the OWASP Password Storage Cheat Sheet lists
@@ -17,9 +18,7 @@ import { AppError } from './errors.js';
 export const PASSWORD_HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 12_288, timeCost: 3, parallelism: 1 } as const;
 
 /**
- * One hash at a time per core, less the core the event loop needs: hashing runs on libuv's thread
- * pool (4 threads, shared with file and DNS work), so more at once would only make every other
- * request wait for CPU as well.
+ * One hash at a time per core, less the core the event loop needs.
  */
 export const defaultHashConcurrency = (): number => Math.max(1, availableParallelism() - 1);
 
@@ -32,22 +31,27 @@ export interface HasherObserver {
   queueLength(waiting: number): void;
   /** Once per argon2 operation started. */
   operation(kind: 'hash' | 'verify'): void;
+  /** Once, when the first hashing thread has started: whether it runs at low priority. */
+  threadPriority?(priority: ThreadPriority): void;
 }
 
 /**
  * Password hashing behind a small queue: a flood of sign-ins (or of wrong passwords) waits here
- * for a hashing slot instead of taking every core from the API and the sockets.
+ * for a hashing slot, and each slot is a thread of its own at the lowest scheduling priority
+ * (password-hash-threads.ts), so hashing gets only the CPU the API and the sockets leave over.
  */
 export class PasswordHasher {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
-  private dummyHash: Promise<string> | undefined;
+  private readonly threads: PasswordHashThreads;
 
   constructor(
     readonly concurrency: number = defaultHashConcurrency(),
     private readonly observer: HasherObserver = { queueLength: () => {}, operation: () => {} },
     private readonly maxWaiting = MAX_WAITING,
-  ) {}
+  ) {
+    this.threads = new PasswordHashThreads(concurrency, PASSWORD_HASH_OPTIONS, (priority) => observer.threadPriority?.(priority));
+  }
 
   /** Jobs waiting for a slot (not counting those running). */
   get queued(): number {
@@ -59,18 +63,24 @@ export class PasswordHasher {
   }
 
   hash(plain: string): Promise<string> {
-    return this.run('hash', () => argon2.hash(plain, PASSWORD_HASH_OPTIONS));
+    return this.run('hash', async () => String(await this.threads.run({ op: 'hash', plain })));
   }
 
   /**
    * True when `plain` matches `hash`. With no hash (unknown email, OAuth-only account) it verifies
    * against a dummy hash anyway, so the answer takes the same time and nobody learns which emails exist.
    */
-  async verify(hash: string | null, plain: string): Promise<boolean> {
-    this.dummyHash ??= argon2.hash('not-a-real-password-1A', PASSWORD_HASH_OPTIONS);
-    const target = hash ?? (await this.dummyHash);
-    const ok = await this.run('verify', () => argon2.verify(target, plain).catch(() => false));
-    return ok && hash !== null;
+  verify(hash: string | null, plain: string): Promise<boolean> {
+    return this.run('verify', async () => (await this.threads.run({ op: 'verify', hash, plain })) === true);
+  }
+
+  /** The hashing threads (started now if not yet): how many, whether all run niced, their OS thread ids. */
+  threadState(): Promise<{ threads: number; niced: boolean; tids: number[] }> {
+    return this.threads.priority();
+  }
+
+  close(): Promise<void> {
+    return this.threads.close();
   }
 
   /** A stored hash made with other parameters (older ones, or another algorithm). */

@@ -125,4 +125,9 @@ describe('hashing queue', () => {
     expect(await Promise.all(flood)).toEqual(Array(60).fill(401));
     expect(passwords.queued).toBe(0);
   }, 120_000);
+
+  it('reports its hashing threads in health: one per slot, niced where the OS allows it', async () => {
+    const res = await request(app.url).get('/api/health');
+    expect(res.body.hashing).toEqual({ threads: app.infra.passwords.concurrency, niced: process.platform === 'linux' });
+  });
 });

@@ -60,7 +60,7 @@ const attendance = tagged('Attendance');
 const gradebook = tagged('Gradebook');
 
 export const API_ROUTES: ApiRoute[] = [
-  system('get', '/health', 'Liveness and readiness: database, Redis, lock and background duties', 'public', { responseNote: '200 when ready, 503 with the same body when not' }),
+  system('get', '/health', 'Liveness and readiness: database, Redis, lock, background duties and the password-hashing threads', 'public', { responseNote: '200 when ready, 503 with the same body when not' }),
   system('get', '/openapi.json', 'This API as an OpenAPI 3.1 document', 'public', { responseNote: 'The OpenAPI document' }),
   system('get', '/docs', 'This reference as a web page', 'public', { responseNote: 'HTML' }),
   system('get', '/dev/mailbox', 'Development only: the mail the product would have sent (no SMTP configured)', 'public', { responseNote: '{ delivery, messages[] }; 404 in production' }),

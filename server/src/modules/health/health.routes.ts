@@ -24,7 +24,9 @@ export function healthRoutes({ infra, services }: AppContext): Router {
     // Periodic duties: when each last succeeded; an overdue one is reported, not a reason to pull the node.
     const duties = database === 'up' ? await services.jobs.duties.status().catch(() => []) : [];
     const background = duties.some((duty) => duty.overdue) ? 'overdue' : 'ok';
-    res.status(ok ? 200 : 503).json({ status, database, redis, lock, background, duties, mode: infra.redis ? 'cluster' : 'single-node' });
+    // Password hashing: how many threads, and whether they yield the CPU to the API (false where the OS has no per-thread priority).
+    const { threads, niced } = await infra.passwords.threadState();
+    res.status(ok ? 200 : 503).json({ status, database, redis, lock, background, duties, hashing: { threads, niced }, mode: infra.redis ? 'cluster' : 'single-node' });
   });
   return router;
 }
