@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildGroup } from '../factories/groups.js';
 import { buildStudent, buildTeacher, type BuiltUser } from '../factories/users.js';
-import { wholeHistoryOf } from './chat-support.js';
+import { wholeHistoryOf, write } from './chat-support.js';
 import { forFactories, launchBrowser, newPage, screenshot, startE2eApp, type E2eApp } from './support.js';
 
 let app: E2eApp;
@@ -30,11 +30,6 @@ async function signIn(page: Page, user: BuiltUser, role: 'teacher' | 'student') 
 }
 
 const texts = (page: Page) => page.getByTestId('message').locator('.bubble .text').allInnerTexts();
-
-async function write(page: Page, text: string) {
-  await page.getByTestId('composer').fill(text);
-  await page.getByTestId('composer').press('Enter');
-}
 
 describe('chat in the browser', () => {
   it('a student and a teacher chat; the student drops offline, writes, comes back; both see the same history', async () => {

@@ -10,7 +10,7 @@ export function buildControlPoint(app: TestApp, built: BuiltGroup, overrides: Pa
 }
 
 /** Scores given by the group's teacher: `[studentIndex, points]` pairs, or full score inputs. */
-export async function scoreControlPoint(app: TestApp, built: BuiltGroup, controlPointId: string, scores: Array<[number, number | null]> | PutScoresBody['scores']): Promise<void> {
+export async function scoreControlPoint(app: TestApp, built: BuiltGroup, controlPointId: string, scores: Array<[number, number | null] | PutScoresBody['scores'][number]>): Promise<void> {
   const list = scores.map((s) => (Array.isArray(s) ? { studentId: built.students[s[0]]!.user.id, points: s[1] } : s));
   await app.ctx.services.gradebook.controlPoints.putScores(teacherOf(built), controlPointId, { scores: list });
 }

@@ -14,14 +14,18 @@ const clientId = text(LIMITS.chat.clientIdChars, { trim: false }).regex(/^[A-Za-
 export const chatParams = z.strictObject({ id: uuid });
 export const chatMessageParams = z.strictObject({ id: uuid, messageId: uuid });
 
-/** `GET /api/chats/:id/messages`: newest page by default; `before` pages back, `after` catches up (by seq). */
+/**
+ * `GET /api/chats/:id/messages`: newest page by default; `before` pages back, `after` catches up, `around`
+ * is the page with that message in its middle (a search result shown in context). All by seq.
+ */
 export const chatHistoryQuery = z
   .strictObject({
     before: seq.optional(),
     after: seq.optional(),
+    around: seq.optional(),
     limit: z.coerce.number().int().min(1).max(LIMITS.chat.page.max).default(LIMITS.chat.page.default),
   })
-  .refine((q) => q.before === undefined || q.after === undefined, { message: 'give before or after, not both', path: ['before'] });
+  .refine((q) => [q.before, q.after, q.around].filter((v) => v !== undefined).length <= 1, { message: 'give one of before, after and around', path: ['before'] });
 
 /** `GET /api/chats/search?q=&chatId=`: full-text search in one chat or across the caller's chats. */
 export const chatSearchQuery = z.strictObject({ q: text(LIMITS.chat.queryChars), chatId: uuid.optional() });
@@ -109,7 +113,14 @@ export const chatDto = z.object({
 });
 export type ChatDto = z.infer<typeof chatDto>;
 
-export const chatHistoryDto = z.object({ chatId: uuid, items: z.array(chatMessageDto), hasMore: z.boolean() });
+export const chatHistoryDto = z.object({
+  chatId: uuid,
+  items: z.array(chatMessageDto),
+  /** More in the direction paged (older for the newest page, `before` and `around`; newer for `after`). */
+  hasMore: z.boolean(),
+  /** `around` only: messages newer than the page exist. */
+  hasNewer: z.boolean().optional(),
+});
 export type ChatHistoryDto = z.infer<typeof chatHistoryDto>;
 
 export const chatSearchHitDto = z.object({ chatId: uuid, chatTitle: z.string(), message: chatMessageDto, snippet: z.string() });

@@ -128,12 +128,12 @@ export type GradebookSettingsDto = z.infer<typeof gradebookSettingsDto>;
 // ---------------------------------------------------------------- the table
 
 /** `[points or null, status code, comment?]`; statuses per category are in `gradebook/constants`. */
-export const gradebookCell = z.union([
+export const gradebookCellDto = z.union([
   z.tuple([z.number().nullable(), z.string()]),
   z.tuple([z.number().nullable(), z.string(), z.string()]),
 ]);
 const categoryPercents = z.object({ attendance: z.number().nullable(), homework: z.number().nullable(), control: z.number().nullable() });
-export const gradebookColumn = z.object({
+export const gradebookColumnDto = z.object({
   id: z.string(),
   category: categoryKey,
   title: z.string(),
@@ -144,34 +144,34 @@ export const gradebookColumn = z.object({
   /** false: not yet due or nothing graded yet — left out of every percentage. */
   counted: z.boolean(),
 });
-export const gradebookRow = z.object({
+export const gradebookRowDto = z.object({
   student: z.object({ id: uuid, name: z.string() }),
-  cells: z.array(gradebookCell.nullable()),
+  cells: z.array(gradebookCellDto.nullable()),
   categories: categoryPercents,
   total: z.number().nullable(),
   mark: z.string().nullable(),
 });
-export const gradebookAverages = z.object({
+export const gradebookAveragesDto = z.object({
   columns: z.array(z.number().nullable()),
   categories: categoryPercents,
   total: z.number().nullable(),
 });
-export const gradebookCategory = z.object({ key: categoryKey, weight: z.number(), effectiveWeight: z.number().nullable() });
+export const gradebookCategoryDto = z.object({ key: categoryKey, weight: z.number(), effectiveWeight: z.number().nullable() });
 export const gradebookDto = z.object({
   groupId: uuid,
   groupName: z.string(),
   seq: z.number().int(),
   generatedAt: z.string(),
-  categories: z.array(gradebookCategory),
+  categories: z.array(gradebookCategoryDto),
   scale: z.array(z.object({ min: z.number(), mark: z.string() })).nullable(),
-  columns: z.array(gradebookColumn),
-  rows: z.array(gradebookRow),
-  averages: gradebookAverages,
+  columns: z.array(gradebookColumnDto),
+  rows: z.array(gradebookRowDto),
+  averages: gradebookAveragesDto,
 });
 export type GradebookCell = [number | null, string] | [number | null, string, string];
-export type GradebookColumn = z.infer<typeof gradebookColumn>;
-export type GradebookRow = Omit<z.infer<typeof gradebookRow>, 'cells'> & { cells: Array<GradebookCell | null> };
-export type GradebookAverages = z.infer<typeof gradebookAverages>;
+export type GradebookColumn = z.infer<typeof gradebookColumnDto>;
+export type GradebookRow = Omit<z.infer<typeof gradebookRowDto>, 'cells'> & { cells: Array<GradebookCell | null> };
+export type GradebookAverages = z.infer<typeof gradebookAveragesDto>;
 /**
  * Averages in a live event: the columns whose average moved, keyed by column id (a full event lists
  * every column), and the category and total averages, always complete.
@@ -181,7 +181,7 @@ export interface GradebookAveragesPatch {
   categories: GradebookAverages['categories'];
   total: number | null;
 }
-export type GradebookCategory = z.infer<typeof gradebookCategory>;
+export type GradebookCategory = z.infer<typeof gradebookCategoryDto>;
 export type GradebookDto = Omit<z.infer<typeof gradebookDto>, 'rows'> & { rows: GradebookRow[] };
 
 /** `GET /api/me/grades` without `groupId`: the student's groups to pick from. */
@@ -201,7 +201,7 @@ export const gradebookDashboardDto = z.object({
   /** Totals in 10-point buckets: `from` inclusive, `to` exclusive except 100; students without a total in `noTotal`. */
   distribution: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
   noTotal: z.number().int(),
-  averages: gradebookAverages.omit({ columns: true }),
+  averages: gradebookAveragesDto.omit({ columns: true }),
   atRisk: z.array(
     z.object({
       student: z.object({ id: uuid, name: z.string() }),

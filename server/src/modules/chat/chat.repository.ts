@@ -271,6 +271,18 @@ export class ChatRepository {
     return { items, hasMore: rows.length > page.limit };
   }
 
+  /** The page with `seq` in its middle: up to half the limit at or before it, the rest after it. */
+  async historyAround(chatId: string, seq: number, limit: number): Promise<{ items: MessageRow[]; hasMore: boolean; hasNewer: boolean }> {
+    const olderCount = Math.ceil(limit / 2);
+    const newerCount = limit - olderCount;
+    const [older, newer] = await Promise.all([
+      this.run(`${MESSAGE_SELECT} where m.chat_id = ? and m.seq <= ? order by m.seq desc limit ?`, [chatId, seq, olderCount + 1]),
+      this.run(`${MESSAGE_SELECT} where m.chat_id = ? and m.seq > ? order by m.seq asc limit ?`, [chatId, seq, newerCount + 1]),
+    ]);
+    const items = [...older.slice(0, olderCount).reverse(), ...newer.slice(0, newerCount)].map(toMessage);
+    return { items, hasMore: older.length > olderCount, hasNewer: newer.length > newerCount };
+  }
+
   async editMessage(chatId: string, messageId: string, senderId: string, text: string, at: Date): Promise<boolean> {
     const rows = await this.run(
       `update chat_messages set text = ?, edited_at = ? where chat_id = ? and id = ? and sender_id = ? and deleted_at is null returning id`,

@@ -98,8 +98,12 @@ export class ChatService {
     return people.map((p) => ({ id: p.id, name: fullName(p), role: p.role, online: online.has(p.id) }));
   }
 
-  async history(actor: Actor, chatId: string, page: { before?: number; after?: number; limit: number }): Promise<ChatHistoryDto> {
+  async history(actor: Actor, chatId: string, page: { before?: number; after?: number; around?: number; limit: number }): Promise<ChatHistoryDto> {
     await this.member(actor, chatId);
+    if (page.around !== undefined) {
+      const { items, hasMore, hasNewer } = await this.repo.historyAround(chatId, page.around, page.limit);
+      return { chatId, items: await this.presentMessages(items), hasMore, hasNewer };
+    }
     const { items, hasMore } = await this.repo.history(chatId, page);
     return { chatId, items: await this.presentMessages(items), hasMore };
   }

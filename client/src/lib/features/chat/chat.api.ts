@@ -7,7 +7,7 @@ import { getAccessToken } from '$lib/api/token.js';
 export const chatApi = {
   list: () => http.get<ChatDto[]>('/api/chats'),
   get: (chatId: string) => http.get<ChatDto>(`/api/chats/${chatId}`),
-  history: (chatId: string, page: { before?: number; after?: number; limit?: number }) => http.get<ChatHistoryDto>(`/api/chats/${chatId}/messages`, page),
+  history: (chatId: string, page: { before?: number; after?: number; around?: number; limit?: number }) => http.get<ChatHistoryDto>(`/api/chats/${chatId}/messages`, page),
   openDirect: (userId: string) => http.post<ChatDto>('/api/chats/direct', { userId }),
   contacts: () => http.get<ChatContactDto[]>('/api/chats/contacts'),
   presence: () => http.get<{ online: string[] }>('/api/presence'),
@@ -16,6 +16,9 @@ export const chatApi = {
   link: (attachmentId: string) => http.get<AttachmentLinkDto>(`/api/attachments/${attachmentId}/link`),
   /** Multipart upload of one file into a chat. */
   upload: (chatId: string, file: File) => upload(chatId, file),
+  /** Whether the group's students may message each other 1:1 (the group's teacher changes it). */
+  chatSettings: (groupId: string) => http.get<{ studentsDirect: boolean }>(`/api/groups/${groupId}/chat-settings`),
+  setChatSettings: (groupId: string, studentsDirect: boolean) => http.put<{ studentsDirect: boolean }>(`/api/groups/${groupId}/chat-settings`, { studentsDirect }),
   remove: (chatId: string, messageId: string) => http.delete<ChatMessageDto>(`/api/chats/${chatId}/messages/${messageId}`),
 };
 

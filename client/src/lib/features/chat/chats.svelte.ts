@@ -3,7 +3,9 @@ import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { getSocket, onResync, onSocket } from '$lib/api/socket.js';
 import { session } from '$features/auth/session.svelte.js';
 import { chatApi } from './chat.api.js';
-import { Conversation } from './conversation.svelte.js';
+import { Conversation, socketTransport } from './conversation.svelte.js';
+import { ConversationLog } from './conversation-log.js';
+import { localOutbox, type Outbox } from './outbox.js';
 
 /** A "typing…" line stays this long after the last notice. */
 const TYPING_SHOWN_MS = 4_000;
@@ -25,6 +27,8 @@ class ChatsState {
   private followers = 0;
   private stops: Array<() => void> = [];
   private readSent = new Map<string, number>();
+  /** Chats whose unsent messages are being resent without being open. */
+  private resending = new Map<string, ConversationLog>();
 
   private get me(): ChatMessageDto['sender'] {
     const user = session.user;
@@ -41,11 +45,14 @@ class ChatsState {
         onSocket('chat:typing', ({ chatId, name }) => this.typing.set(chatId, { name, until: Date.now() + TYPING_SHOWN_MS })),
         onSocket('presence:changed', ({ userId, online }) => (online ? this.online.add(userId) : this.online.delete(userId))),
         onResync(({ reconnect }) => {
-          if (!reconnect) return;
-          void this.load();
-          void this.active?.log.reconnected().catch(() => undefined);
+          if (reconnect) {
+            void this.load();
+            void this.active?.log.reconnected().catch(() => undefined);
+          } else void this.active?.log.flush();
+          this.resendOutbox();
         }),
       ];
+      this.resendOutbox();
     }
     return () => {
       if (--this.followers > 0) return;
@@ -75,7 +82,7 @@ class ChatsState {
   open(chatId: string | null): Conversation | null {
     if (this.active?.chatId === chatId) return this.active;
     this.active?.log.dispose();
-    this.active = chatId ? new Conversation(chatId, this.me) : null;
+    this.active = chatId ? new Conversation(chatId, this.me, this.outbox()) : null;
     void this.active?.load();
     return this.active;
   }
@@ -104,6 +111,28 @@ class ChatsState {
   notifyTyping(chatId: string): void {
     const socket = getSocket();
     if (socket.connected) socket.emit('chat:typing', { chatId });
+  }
+
+  private outbox(): Outbox | null {
+    return typeof localStorage === 'undefined' ? null : localOutbox(this.me.id);
+  }
+
+  /**
+   * Sends what was written in an earlier page load (or while a chat was closed) and is still in the
+   * outbox, chat by chat, without opening the chats. The open chat's own log sends its share.
+   */
+  private resendOutbox(): void {
+    const outbox = this.outbox();
+    if (!outbox || !socketTransport.isConnected()) return;
+    for (const chatId of outbox.chats()) {
+      if (chatId === this.active?.chatId || this.resending.has(chatId)) continue;
+      const log = new ConversationLog(chatId, socketTransport, this.me, () => {}, outbox);
+      this.resending.set(chatId, log);
+      void log.flush().finally(() => {
+        log.dispose();
+        this.resending.delete(chatId);
+      });
+    }
   }
 
   private received({ chatId, message }: ChatMessagePayload): void {

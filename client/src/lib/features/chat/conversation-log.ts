@@ -1,4 +1,5 @@
 import type { AttachmentDto, ChatHistoryDto, ChatMessageDto, SendAckDto } from '@tp/shared';
+import type { Outbox } from './outbox.js';
 
 /** The server's answer to one emit; a transport rejects when no answer came (offline, timeout). */
 export type SendResult = { ok: true; data: SendAckDto } | { ok: false; error: { code: string; message: string } };
@@ -7,7 +8,7 @@ export type SendResult = { ok: true; data: SendAckDto } | { ok: false; error: { 
 export interface ChatTransport {
   isConnected(): boolean;
   send(payload: { chatId: string; clientId: string; text: string; replyTo?: string; attachmentIds?: string[] }): Promise<SendResult>;
-  history(chatId: string, page: { before?: number; after?: number; limit?: number }): Promise<ChatHistoryDto>;
+  history(chatId: string, page: { before?: number; after?: number; around?: number; limit?: number }): Promise<ChatHistoryDto>;
 }
 
 export interface PendingMessage {
@@ -37,7 +38,7 @@ const newClientId = () => {
 export class ConversationLog {
   /** Known messages, ascending by seq; always one contiguous run from `oldestSeq` to `newestSeq`. */
   messages: ChatMessageDto[] = [];
-  pending: PendingMessage[] = [];
+  private waiting: PendingMessage[];
   hasOlder = true;
   loaded = false;
   private flushing: Promise<void> | null = null;
@@ -50,7 +51,25 @@ export class ConversationLog {
     /** The signed-in user, the sender of what is written here. */
     readonly self: ChatMessageDto['sender'],
     private readonly changed: () => void = () => {},
-  ) {}
+    /** Where unsent messages outlive the page; what it holds for this chat is queued at once. */
+    private readonly outbox: Outbox | null = null,
+  ) {
+    this.waiting = outbox?.load(chatId) ?? [];
+  }
+
+  /** Written but not yet acknowledged, in the order written; every change is mirrored to the outbox. */
+  get pending(): PendingMessage[] {
+    return this.waiting;
+  }
+
+  set pending(next: PendingMessage[]) {
+    if (this.outbox) {
+      const kept = new Set(next.map((p) => p.clientId));
+      for (const gone of this.waiting) if (!kept.has(gone.clientId)) this.outbox.remove(gone.clientId);
+      for (const item of next) if (!this.waiting.includes(item)) this.outbox.put(this.chatId, item);
+    }
+    this.waiting = next;
+  }
 
   get newestSeq(): number {
     return this.messages.at(-1)?.seq ?? 0;
@@ -68,6 +87,27 @@ export class ConversationLog {
     this.hasOlder = page.hasMore;
     this.loaded = true;
     this.changed();
+    // Left from before a reload: sent now (the server keeps a client id's first message only).
+    if (this.pending.length) void this.flush();
+  }
+
+  /**
+   * Makes sure the message `seq` is held, for showing it in context: near ones by paging back, far
+   * ones by the page around it, then everything from there to the newest (the run stays contiguous).
+   */
+  async reveal(seq: number, limit = 50): Promise<void> {
+    if (!this.loaded) await this.load(limit);
+    if (!this.messages.length || seq >= this.oldestSeq) return;
+    if (this.oldestSeq - seq <= 2 * limit) {
+      while (this.hasOlder && this.oldestSeq > seq) if (!(await this.loadOlder(limit))) break;
+      return;
+    }
+    const page = await this.transport.history(this.chatId, { around: seq, limit });
+    this.messages = [];
+    this.merge(page.items);
+    this.hasOlder = page.hasMore;
+    this.changed();
+    await this.catchUp();
   }
 
   /** Scrolling back: the page before the oldest known message. */
@@ -186,6 +226,8 @@ export class ConversationLog {
   /** The ack names the stored message; it shows at once even if its chat:message is still on the way. */
   private acknowledged(pending: PendingMessage, ack: SendAckDto): void {
     this.pending = this.pending.filter((p) => p.clientId !== pending.clientId);
+    // A log that only resends (its chat not open) holds no messages and fetches none.
+    if (!this.loaded) return this.changed();
     if (!this.messages.some((m) => m.seq === ack.seq) && ack.seq === this.newestSeq + 1) {
       this.merge([{ id: ack.id, chatId: this.chatId, seq: ack.seq, clientId: pending.clientId, sender: this.self, text: pending.text, replyTo: pending.replyTo ? { id: pending.replyTo.id, seq: pending.replyTo.seq, senderName: pending.replyTo.sender.name, text: pending.replyTo.text, deleted: pending.replyTo.deleted } : null, createdAt: ack.createdAt, editedAt: null, deleted: false, attachments: pending.attachments, own: true } as ChatMessageDto & { own: true }]);
     } else if (ack.seq > this.newestSeq) {
