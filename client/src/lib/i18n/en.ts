@@ -1,5 +1,6 @@
 import { homeworkEn } from './homework.js';
 import { chatEn } from './chat.js';
+import { notificationsEn } from './notifications.js';
 import { gradebookEn } from './gradebook.js';
 import { managementEn } from './management.js';
 import { jobsEn } from './jobs.js';
@@ -13,6 +14,7 @@ export const en: Record<MessageKey, string> = {
   ...jobsEn,
   ...attendanceEn,
   ...chatEn,
+  ...notificationsEn,
   ...gradebookEn,
   'app.name': 'Teaching Panel',
   'app.tagline': 'Groups, a live schedule and lessons in one place',

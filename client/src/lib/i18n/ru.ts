@@ -1,5 +1,6 @@
 import { homeworkRu } from './homework.js';
 import { chatRu } from './chat.js';
+import { notificationsRu } from './notifications.js';
 import { gradebookRu } from './gradebook.js';
 import { managementRu } from './management.js';
 import { jobsRu } from './jobs.js';
@@ -12,6 +13,7 @@ export const ru = {
   ...jobsRu,
   ...attendanceRu,
   ...chatRu,
+  ...notificationsRu,
   ...gradebookRu,
   'app.name': 'Teaching Panel',
   'app.tagline': 'Группы, живое расписание и уроки в одном окне',

@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { buildGroup } from '../factories/groups.js';
+import { buildStudent } from '../factories/users.js';
+import { buildLesson } from '../factories/schedule.js';
+import { forFactories, launchBrowser, newPage, screenshot, signIn, startE2eApp, type E2eApp } from './support.js';
+
+let app: E2eApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  // Real time; the server works the queue itself (single node), polling often.
+  app = await startE2eApp({ QUEUE_POLL_S: '0.5' });
+  browser = await launchBrowser();
+});
+
+describe('the bell', () => {
+  it('shows "lesson starts in 15 minutes" live for a lesson about to start; mark all read clears the badge; settings persist', async () => {
+    const student = await buildStudent(forFactories(app), { locale: 'ru' });
+    const built = await buildGroup(forFactories(app), { name: 'Физика 9', students: [student] });
+    const { context, page } = await newPage(browser, app.url);
+    await page.setViewportSize({ width: 390, height: 780 }); // a phone
+    await signIn(page, student, /Я ученик/);
+    const bell = page.getByTestId('notification-bell');
+    await bell.waitFor();
+    expect(await page.getByTestId('notification-count').count()).toBe(0);
+
+    // Starts in 10 minutes: its reminder is already due, so it comes at once (pushed to the open page).
+    await buildLesson(forFactories(app), built.teacher, built.group.id, new Date(Date.now() + 10 * 60_000).toISOString(), 45, 'Оптика');
+    await page.getByTestId('notification-count').filter({ hasText: '1' }).waitFor({ timeout: 20_000 });
+    await bell.click();
+    const item = page.getByTestId('notification-item').filter({ hasText: 'Урок «Оптика» начнётся через 15 минут' });
+    await item.waitFor();
+    await screenshot(page, 'notifications-bell-phone');
+
+    await page.getByTestId('notifications-mark-all').click();
+    await page.getByTestId('notification-count').waitFor({ state: 'detached' });
+
+    // The count stays cleared after a reload (it is the server's).
+    await page.reload();
+    await bell.waitFor();
+    await page.getByTestId('connection').filter({ hasText: 'В сети' }).waitFor();
+    expect(await page.getByTestId('notification-count').count()).toBe(0);
+
+    // Settings: the email switch of the reminder is off by default; turning it on survives a reload.
+    await page.goto('/app/settings/notifications');
+    const row = page.getByTestId('pref-lesson_starting');
+    const email = row.getByRole('checkbox', { name: /На почту/ });
+    expect(await email.isChecked()).toBe(false);
+    expect(await row.getByRole('checkbox', { name: /В приложении/ }).isChecked()).toBe(true);
+    await email.check();
+    await page.getByRole('status').filter({ hasText: 'Сохранено' }).waitFor();
+    await page.reload();
+    await expect.poll(() => page.getByTestId('pref-lesson_starting').getByRole('checkbox', { name: /На почту/ }).isChecked(), { timeout: 10_000 }).toBe(true);
+    await screenshot(page, 'notifications-settings-phone');
+    await context.close();
+  }, 120_000);
+});
