@@ -31,3 +31,6 @@ export const rooms = {
   role: (role: (typeof ROLES)[number]) => `role:${role}`,
   adminPool: 'admin:pool',
 } as const;
+
+/** What a user can be told about (the bell and email), in the order the settings table lists them. */
+export const NOTIFICATION_KINDS = ['lesson_starting', 'lesson_moved', 'lesson_cancelled', 'homework_assigned', 'homework_graded', 'homework_due', 'chat_direct', 'chat_mention'] as const;

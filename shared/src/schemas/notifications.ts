@@ -1,17 +1,8 @@
 import { z } from 'zod';
+import { NOTIFICATION_KINDS } from '../constants.js';
 import { uuid } from './common.js';
 
-/** What a user can be told about; each has an in-app and an email switch. */
-export const NOTIFICATION_KINDS = [
-  'lesson_starting',
-  'lesson_moved',
-  'lesson_cancelled',
-  'homework_assigned',
-  'homework_graded',
-  'homework_due',
-  'chat_direct',
-  'chat_mention',
-] as const;
+/** Each kind has an in-app and an email switch. */
 export const notificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof notificationKind>;
 
