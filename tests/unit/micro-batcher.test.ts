@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MicroBatcher } from '../../../server/src/modules/pool/micro-batcher.js';
+import { MicroBatcher } from '../../server/src/infra/micro-batcher.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 

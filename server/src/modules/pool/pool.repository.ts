@@ -3,7 +3,7 @@ import type { ProviderName, ReleaseReason } from '@tp/shared';
 import type { Orm } from '../../infra/db.js';
 import { RESERVE_BATCH_SQL, toReserveOutcome } from './reserve.sql.js';
 import { ATTACH_BATCH_SQL, RELEASE_BATCH_SQL } from './batch.sql.js';
-import { MicroBatcher } from './micro-batcher.js';
+import { MicroBatcher } from '../../infra/micro-batcher.js';
 
 /** A lesson as the pool sees it: schedule fields plus the meeting columns the pool owns. */
 export interface PoolLesson {
