@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildGroup } from '../factories/groups.js';
-import { buildLesson } from '../factories/pool.js';
+import request from 'supertest';
+import { buildAccount, buildLesson } from '../factories/pool.js';
 import { buildStudent, buildTeacher } from '../factories/users.js';
 import { forFactories, launchBrowser, newPage, signIn, startE2eApp, type E2eApp } from './support.js';
 
@@ -73,15 +74,15 @@ describe('attendance from the lesson card to the student’s page', () => {
 
     // On a phone the list stays usable: buttons per status, tap to change.
     await page.setViewportSize({ width: 390, height: 844 });
-    await row(page, boris.user.id).getByRole('button', { name: 'Опоздал', exact: true }).click();
+    await row(page, boris.user.id).getByRole('button', { name: 'Опоздание', exact: true }).click();
     await expect.poll(() => page.getByTestId('attendance-state').innerText()).toMatch(/Не сохранено: 1/);
     await page.screenshot({ path: `${SHOTS}/marking-phone.png`, fullPage: true });
-    await row(page, boris.user.id).getByRole('button', { name: 'Был', exact: true }).click();
+    await row(page, boris.user.id).getByRole('button', { name: 'Присутствует', exact: true }).click();
     await expect.poll(() => page.getByTestId('attendance-save').isDisabled()).toBe(true);
 
     // Each student sees only their own mark.
     for (const [student, status, label] of [
-      [boris, 'present', 'Был'],
+      [boris, 'present', 'Присутствует'],
       [gleb, 'excused', 'Уважительная'],
     ] as const) {
       const { page: studentPage } = await newPage(browser, app.url);
@@ -99,5 +100,47 @@ describe('attendance from the lesson card to the student’s page', () => {
       await studentPage.screenshot({ path: `${SHOTS}/student-${status}.png`, fullPage: true });
       await studentPage.context().close();
     }
+  });
+
+  it('a demo lesson two students join and one does not: the open marking view suggests present, present, absent; one click confirms', async () => {
+    const f = forFactories(app);
+    await buildAccount(f, { provider: 'demo' });
+    const teacher = await buildTeacher(f, { firstName: 'Ирина', lastName: 'Миронова', locale: 'ru' });
+    const students = [
+      await buildStudent(f, { firstName: 'Дарья', lastName: 'Орлова', locale: 'ru' }),
+      await buildStudent(f, { firstName: 'Егор', lastName: 'Петров', locale: 'ru' }),
+      await buildStudent(f, { firstName: 'Жанна', lastName: 'Рыбакова', locale: 'ru' }),
+    ];
+    const [dasha, egor, zhanna] = students as [(typeof students)[0], (typeof students)[0], (typeof students)[0]];
+    const { group } = await buildGroup(f, { teacher, students, name: 'Химия 10Б' });
+    const lesson = await buildLesson(f, { teacher, groupId: group.id, startAt: new Date(app.clock.now().getTime() - 5 * 60_000), minutes: 60, title: 'Кислоты' });
+    const started = await request(app.url).post(`/api/lessons/${lesson.id}/start`).set({ authorization: `Bearer ${teacher.token}` });
+    expect(started.status).toBe(200);
+
+    const { page } = await newPage(browser, app.url);
+    await signIn(page, teacher);
+    await page.goto(`/app/attendance/lessons/${lesson.id}`);
+    await page.getByRole('heading', { name: /Кислоты/ }).waitFor();
+    await expect.poll(() => row(page, zhanna.user.id).getAttribute('data-status')).toBe('absent');
+
+    // Two students open the demo meeting (what its page does); the open view follows.
+    for (const student of [dasha, egor]) {
+      await request(app.url).get(`/api/demo-meetings/${started.body.meetingId}`).set({ authorization: `Bearer ${student.token}` }).expect(200);
+    }
+    for (const student of [dasha, egor]) {
+      await expect.poll(() => row(page, student.user.id).getAttribute('data-status')).toBe('present');
+      expect(await row(page, student.user.id).getAttribute('data-suggested')).toBe('true');
+    }
+    expect(await row(page, zhanna.user.id).getAttribute('data-suggested')).toBe('true');
+    await page.screenshot({ path: `${SHOTS}/suggestions.png`, fullPage: true });
+
+    await page.getByTestId('attendance-confirm').click();
+    await expect.poll(() => page.getByTestId('attendance-state').innerText()).toBe('Сохранено');
+    for (const [student, status] of [[dasha, 'present'], [egor, 'present'], [zhanna, 'absent']] as const) {
+      expect(await row(page, student.user.id).getAttribute('data-status')).toBe(status);
+      expect(await row(page, student.user.id).getAttribute('data-suggested')).toBe('false');
+    }
+    const mine = await request(app.url).get('/api/me/attendance').set({ authorization: `Bearer ${dasha.token}` });
+    expect(mine.body.lessons.map((l: { status: string }) => l.status)).toEqual(['present']);
   });
 });

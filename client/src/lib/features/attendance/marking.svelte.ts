@@ -1,4 +1,5 @@
 import type { AttendanceSettingsDto, LessonAttendanceDto } from '@tp/shared';
+import { onResync, onSocket } from '$lib/api/socket.js';
 import { attendanceApi, STATUSES, type AttendanceStatus } from './api.js';
 
 /** One student's line: what is saved, what the meeting suggests, what the teacher has typed. */
@@ -57,6 +58,25 @@ export class MarkingState {
     } catch (error) {
       this.error = error;
     }
+  }
+
+  /**
+   * Keeps the suggestions current while the view is open: a student opening the demo meeting or the
+   * lesson going live re-reads the lesson (typed, unsaved lines stay as they are). Returns the stop.
+   */
+  follow(): () => void {
+    const mine = (lessonId: string) => lessonId === this.data?.lesson.lessonId;
+    const refresh = () =>
+      attendanceApi.lesson(this.eventId).then(
+        (data) => this.adopt(data, true),
+        () => undefined,
+      );
+    const stops = [
+      onSocket('meeting:joined', ({ lessonId }) => void (mine(lessonId) && refresh())),
+      onSocket('lesson:live', ({ lessonId }) => void (mine(lessonId) && refresh())),
+      onResync(({ reconnect }) => void (reconnect && refresh())),
+    ];
+    return () => stops.forEach((stop) => stop());
   }
 
   /** Takes a fresh answer; with `keepEdits`, lines the teacher has changed and not saved stay as typed. */
