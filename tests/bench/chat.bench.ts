@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Child, createBenchDatabase, kb, pinning, sleep, startNode, tokensFor } from './fanout/harness.js';
+import { Child, createBenchDatabase, kb, pinning, REDIS_URL, SECRETS, sleep, tokensFor } from './fanout/harness.js';
 
 const { values } = parseArgs({
   options: { users: { type: 'string', default: '2000' }, chats: { type: 'string', default: '100' }, rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' }, processes: { type: 'string', default: '2' } },
@@ -16,8 +16,8 @@ const chatCount = Number(values.chats);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const processCount = Math.max(1, Number(values.processes));
-// Senders are random members; the per-sender burst limit would stop a benchmark, not a user.
-process.env.CHAT_SEND_BURST = '0';
+// Senders are random members: the per-sender limit still runs (a Redis call per send) but never refuses.
+process.env.CHAT_SEND_BURST = '100000';
 
 console.log(pinning ? `pinned: servers on core ${pinning.servers}, clients on core ${pinning.clients} (BENCH_PIN=0 to share all cores)` : 'not pinned: servers and clients share every core');
 console.log(`chat benchmark: ${users} users on 2 nodes in ${chatCount} group chats (${users / chatCount} each), ${rate} messages/s for ${seconds} s, clients in ${processCount} processes`);
@@ -28,7 +28,18 @@ const chatOfGroup = new Map(
   (await client.query<{ id: string; group_id: string }>(`insert into chats (id, kind, group_id) select gen_random_uuid(), 'group', id from groups returning id, group_id`)).rows.map((r) => [r.group_id, r.id]),
 );
 const tokens = await tokensFor(db.students, 'student');
-const nodes = [await startNode(db.url, true), await startNode(db.url, true)];
+
+/**
+ * A server node sharing events with the others through Redis. BENCH_CHAT_SERVER names another
+ * checkout's `tests/bench/chat/server.ts`, to compare two versions under the same machine load.
+ */
+async function startChatNode(databaseUrl: string): Promise<{ child: Child; url: string }> {
+  const child = new Child(process.env.BENCH_CHAT_SERVER ?? '../chat/server.ts', { ...SECRETS, DATABASE_URL: databaseUrl, PORT: '0', REDIS_URL, SWEEP_IN_SERVER: 'false' }, 'servers');
+  return { child, ...(await child.next<{ url: string }>('ready', 60_000)) };
+}
+type NodeStats = { loopP99: number; loopMax: number; cpuMs: number };
+
+const nodes = [await startChatNode(db.url), await startChatNode(db.url)];
 const clients = Array.from({ length: processCount }, () => new Child('../chat/clients.ts', {}, 'clients'));
 const all = <T>(command: Record<string, unknown>, reply: string) => Promise.all(clients.map((c) => c.ask<T>(command, reply)));
 
@@ -44,9 +55,11 @@ try {
   const after = await Promise.all(nodes.map((n) => n.child.ask<{ heapUsed: number; sockets: number }>({ type: 'memory' }, 'memory')));
   const heapPerConnection = after.reduce((n, m, i) => n + (m.heapUsed - before[i]!.heapUsed), 0) / Math.max(1, after.reduce((n, m) => n + m.sockets, 0));
 
+  const statsBefore = await Promise.all(nodes.map((n) => n.child.ask<NodeStats>({ type: 'loop' }, 'loop')));
   const sent = await all<{ acked: number; failed: number; reasons: Record<string, number>; perChat: Record<string, number>; seconds: number }>({ type: 'send', rate: rate / processCount, seconds }, 'sent');
+  const statsAfter = await Promise.all(nodes.map((n) => n.child.ask<NodeStats>({ type: 'loop' }, 'loop')));
   await sleep(3_000);
-  const reports = await all<{ received: Record<string, number[]>; duplicates: number; inversions: number; latencies: number[] }>({ type: 'report' }, 'report');
+  const reports = await all<{ received: Record<string, number[]>; duplicates: number; inversions: number; latencies: number[]; ackLatencies: number[]; loopP99: number; loopMax: number }>({ type: 'report' }, 'report');
 
   const perChat = new Map<string, number>();
   for (const s of sent) for (const [chatId, n] of Object.entries(s.perChat)) perChat.set(chatId, (perChat.get(chatId) ?? 0) + n);
@@ -61,11 +74,18 @@ try {
     }
   }
   const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const ackLatencies = reports.flatMap((r) => r.ackLatencies).sort((a, b) => a - b);
+  const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const at = (q: number) => quantile(latencies, q);
   const acked = sent.reduce((n, s) => n + s.acked, 0);
   console.log(`  messages sent       ${acked} acknowledged, ${sent.reduce((n, s) => n + s.failed, 0)} refused or unanswered ${JSON.stringify(Object.assign({}, ...sent.map((s) => s.reasons)))}, in ${Math.max(...sent.map((s) => s.seconds)).toFixed(1)} s`);
   console.log(`  deliveries          ${unique} / ${expected}`);
   console.log(`  latency             p50 ${at(0.5)} ms   p95 ${at(0.95)} ms   p99 ${at(0.99)} ms   max ${latencies.at(-1)} ms`);
+  console.log(`  send acknowledged   p50 ${quantile(ackLatencies, 0.5)} ms   p95 ${quantile(ackLatencies, 0.95)} ms   p99 ${quantile(ackLatencies, 0.99)} ms`);
+  const sendSeconds = Math.max(...sent.map((s) => s.seconds));
+  const nodeLines = nodes.map((_, i) => `${Math.round((statsAfter[i]!.cpuMs - statsBefore[i]!.cpuMs) / sendSeconds / 10)}% of a core, loop delay p99 ${statsAfter[i]!.loopP99} ms max ${statsAfter[i]!.loopMax} ms`);
+  console.log(`  server nodes        ${nodeLines.join('; ')}`);
+  console.log(`  client processes    ${reports.map((r) => `loop delay p99 ${r.loopP99} ms max ${r.loopMax} ms`).join('; ')}`);
   console.log(`  lost                ${expected - unique}`);
   console.log(`  duplicated          ${reports.reduce((n, r) => n + r.duplicates, 0)}`);
   console.log(`  out of order        ${reports.reduce((n, r) => n + r.inversions, 0)} arrivals came after a higher seq of their chat (sends committed on two nodes race to Redis); the page orders by seq, so what it shows is in order`);

@@ -3,6 +3,7 @@
  * one group chat. On `send` they send messages at a given total rate (each carries its send time);
  * every connection records what arrives: latency, duplicates and order per chat.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 
 interface Identity {
@@ -23,6 +24,9 @@ interface Member {
 
 const members: Member[] = [];
 const latencies: number[] = [];
+const ackLatencies: number[] = [];
+/** How late this process's own loop ran: a late loop inflates every latency it records. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 const reply = (message: unknown) => process.send?.(message);
 
 function connect(identity: Identity): Promise<boolean> {
@@ -53,12 +57,14 @@ async function send(rate: number, seconds: number) {
   let counter = 0;
   const started = Date.now();
   const inFlight: Array<Promise<void>> = [];
+  loopDelay.enable();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const member = members[Math.floor(Math.random() * members.length)]!;
-    const payload = { chatId: member.chatId, clientId: `b${process.pid}x${counter++}`, text: `${Date.now()} bench message` };
+    const sentAt = Date.now();
+    const payload = { chatId: member.chatId, clientId: `b${process.pid}x${counter++}`, text: `${sentAt} bench message` };
     inFlight.push(
       member.socket
         .timeout(30_000)
@@ -66,6 +72,7 @@ async function send(rate: number, seconds: number) {
         .then((result: { ok: boolean; error?: { code: string } }) => {
           if (result.ok) {
             acked += 1;
+            ackLatencies.push(Date.now() - sentAt);
             perChat.set(member.chatId, (perChat.get(member.chatId) ?? 0) + 1);
           } else {
             failed += 1;
@@ -97,6 +104,9 @@ process.on('message', async (command: Command) => {
       duplicates: members.reduce((n, m) => n + m.duplicates, 0),
       inversions: members.reduce((n, m) => n + m.inversions, 0),
       latencies,
+      ackLatencies,
+      loopP99: Math.round(loopDelay.percentile(99) / 1e6),
+      loopMax: Math.round(loopDelay.max / 1e6),
     });
   } else if (command.type === 'stop') {
     members.forEach((m) => m.socket.disconnect());

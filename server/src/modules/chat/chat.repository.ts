@@ -208,32 +208,6 @@ export class ChatRepository {
     return new Map(rows.map((row) => [String(row.chat_id), toMessage(row)]));
   }
 
-  /**
-   * Numbers and stores a message in one statement: the chat row's update orders a chat's sends, the
-   * sender's read position moves to the new message. Null when the client id was used before (a
-   * retry racing the first send; its seq number is then skipped — clients read gaps as "fetch after").
-   */
-  async insertMessage(input: { id: string; chatId: string; senderId: string; clientId: string; text: string; replyTo: string | null; at: Date }): Promise<MessageRow | null> {
-    const rows = await this.run(
-      `with bump as (update chats set last_seq = last_seq + 1, last_message_at = ? where id = ? returning last_seq),
-            reply as (select r.id, r.seq, r.text, r.deleted_at, u.first_name, u.last_name from chat_messages r join users u on u.id = r.sender_id where r.id = ? and r.chat_id = ?),
-            ins as (
-              insert into chat_messages (id, chat_id, seq, sender_id, client_id, text, reply_to, created_at)
-              select ?, ?, bump.last_seq, ?, ?, ?, (select id from reply), ? from bump
-              on conflict (sender_id, client_id) do nothing
-              returning seq),
-            seen as (
-              insert into chat_reads (chat_id, user_id, last_read_seq) select ?, ?, seq from ins
-              on conflict (chat_id, user_id) do update set last_read_seq = greatest(chat_reads.last_read_seq, excluded.last_read_seq))
-       select ins.seq, reply.id as r_id, reply.seq as r_seq, reply.text as r_text, reply.deleted_at as r_deleted, reply.first_name as r_first, reply.last_name as r_last
-         from ins left join reply on true`,
-      [input.at, input.chatId, input.replyTo, input.chatId, input.id, input.chatId, input.senderId, input.clientId, input.text, input.at, input.chatId, input.senderId],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    return toMessage({ ...row, id: input.id, chat_id: input.chatId, client_id: input.clientId, text: input.text, created_at: input.at, edited_at: null, deleted_at: null, sender_id: input.senderId, s_first: '', s_last: '', s_role: 'student' });
-  }
-
   /** Moves a read position forward only, never past the chat's last message; returns where it is now. */
   async markRead(chatId: string, userId: string, seq: number, em?: EntityManager): Promise<number> {
     const rows = await this.run(

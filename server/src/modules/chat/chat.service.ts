@@ -15,12 +15,14 @@ import {
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { Limiter } from '../../infra/rate-limit.js';
+import { MicroBatcher } from '../../infra/micro-batcher.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import { ChatRepository, type ChatAudience, type MessageRow } from './chat.repository.js';
 import { ChatPeopleRepository } from './people.repository.js';
 import { fullName, presentChat, presentMessage } from './chat.presenter.js';
 import type { AttachmentsService } from './attachments.service.js';
 import { toDto } from './attachments.repository.js';
+import { ChatSendRepository, type SendInput, type SendOutcome } from './send.repository.js';
 
 export interface Actor {
   userId: string;
@@ -29,6 +31,8 @@ export interface Actor {
 
 /** A new message was stored and delivered (for notices to members who are away). */
 export type MessageListener = (sent: { audience: ChatAudience; message: MessageRow }) => Promise<void>;
+/** A member's read position moved (`unread` is what is left for them in that chat). */
+export type ReadListener = (read: { userId: string; chatId: string; unread: number }) => Promise<void>;
 
 /** Whether someone is online now (the presence tracker); chats only read it. */
 export type OnlineCheck = (userIds: string[]) => Promise<Set<string>>;
@@ -44,6 +48,11 @@ export class ChatService {
   private online: OnlineCheck = async () => new Set();
   private attachments: AttachmentsService | null = null;
   private readonly messageListeners: MessageListener[] = [];
+  private readonly readListeners: ReadListener[] = [];
+  /** Sends arriving while a batch is being stored go together in the next one (one round trip, one commit). */
+  private readonly sends: MicroBatcher<SendInput, SendOutcome>;
+  /** Chats known to be 1:1 (a chat's kind never changes): their sends check the pair before the batch. */
+  private readonly directChats = new Set<string>();
 
   constructor(
     private readonly infra: Pick<Infra, 'orm' | 'broadcaster' | 'logger' | 'clock' | 'limiter' | 'env'>,
@@ -52,6 +61,8 @@ export class ChatService {
     this.repo = new ChatRepository(infra.orm);
     this.people = new ChatPeopleRepository(infra.orm);
     this.sendLimiter = infra.limiter('chat-send', infra.env.CHAT_SEND_BURST ?? LIMITS.chat.burst, LIMITS.chat.burstSeconds);
+    const sendRepo = new ChatSendRepository(infra.orm);
+    this.sends = new MicroBatcher((inputs) => sendRepo.store(inputs), { maxInFlight: 2 });
   }
 
   /** Set by the composition root: files sent with messages. */
@@ -62,6 +73,9 @@ export class ChatService {
   /** Set by the composition root: new messages are told to the notices. */
   onMessage(listener: MessageListener): void {
     this.messageListeners.push(listener);
+  }
+  onRead(listener: ReadListener): void {
+    this.readListeners.push(listener);
   }
 
   /** Set by the composition root: presence answers who is online. */
@@ -111,30 +125,46 @@ export class ChatService {
   /**
    * Stores and delivers a message. A retry with a client id already used answers with the first
    * message (nothing is stored or counted again), so a client may resend until it gets an ack.
+   * Plain text in a group chat goes straight to the send batch, which checks membership itself;
+   * files and 1:1 chats are checked first (uploads are the sender's; the pair may no longer talk).
    */
   async send(actor: Actor, input: ChatSendPayload): Promise<SendAckDto> {
-    const earlier = await this.repo.messageByClientId(actor.userId, input.clientId);
-    if (earlier) return this.ackFor(earlier, input.chatId);
-    await this.sendLimiter.consume(actor.userId, 'Too many messages; wait a few seconds');
-    const audience = await this.member(actor, input.chatId);
-    await this.requireWritable(actor, audience);
+    try {
+      await this.sendLimiter.consume(actor.userId, 'Too many messages; wait a few seconds');
+    } catch (error) {
+      // Past the limit a resend of a stored message is still answered, so it never shows as failed.
+      const earlier = await this.repo.messageByClientId(actor.userId, input.clientId);
+      if (earlier) return this.ackFor(earlier, input.chatId);
+      throw error;
+    }
     const attachmentIds = [...new Set(input.attachmentIds ?? [])];
-    if (attachmentIds.length) await this.attachments?.checkUsable(actor, input.chatId, attachmentIds);
-    const stored = await this.repo
-      .insertMessage({ id: randomUUID(), chatId: input.chatId, senderId: actor.userId, clientId: input.clientId, text: input.text, replyTo: input.replyTo ?? null, at: this.infra.clock.now() })
-      .catch((error: unknown) => {
-        // Two sends of one client id at once: the second meets the unique index.
-        if ((error as { code?: string }).code === '23505') return null;
-        throw error;
-      });
-    if (!stored) {
+    const draft = { id: randomUUID(), chatId: input.chatId, senderId: actor.userId, clientId: input.clientId, text: input.text, replyTo: input.replyTo ?? null, at: this.infra.clock.now() };
+    const checkFirst = attachmentIds.length > 0 || this.directChats.has(input.chatId);
+    if (checkFirst) {
+      const earlier = await this.checkBeforeSend(actor, input, attachmentIds);
+      if (earlier) return earlier;
+    }
+    let outcome = await this.sends.submit({ ...draft, directChecked: checkFirst });
+    if (outcome.status === 'direct') {
+      if (this.directChats.size >= 10_000) this.directChats.clear();
+      this.directChats.add(input.chatId);
+      const earlier = await this.checkBeforeSend(actor, input, attachmentIds);
+      if (earlier) return earlier;
+      outcome = await this.sends.submit({ ...draft, directChecked: true });
+    }
+    if (outcome.status === 'earlier') return this.ackFor(outcome, input.chatId);
+    if (outcome.status === 'not-found') throw new AppError('chat/not-found', 'Chat not found');
+    if (outcome.status === 'read-only') throw new AppError('chat/read-only', 'The group is archived');
+    if (outcome.status !== 'stored') {
+      // Two sends of one client id at once: the other one's message is the answer.
       const first = await this.repo.messageByClientId(actor.userId, input.clientId);
       if (!first) throw new AppError('internal/error', 'The message could not be stored');
       return this.ackFor(first, input.chatId);
     }
-    // The sender's name and role come from the audience just read: no second trip to the database.
+    // The audience and the sender's name come back with the stored message: no second trip.
+    const { audience } = outcome;
     const sender = audience.members.find((m) => m.id === actor.userId)!;
-    const message = { ...stored, sender };
+    const message: MessageRow = { id: draft.id, chatId: draft.chatId, seq: outcome.seq, clientId: draft.clientId, text: draft.text, createdAt: draft.at, editedAt: null, deletedAt: null, sender, replyTo: outcome.replyTo };
     const attached = attachmentIds.length && this.attachments ? await this.attachments.repo.attach(attachmentIds, actor.userId, input.chatId, message.id) : [];
     this.deliver(audience, message, attached.map(toDto));
     for (const listener of this.messageListeners) void listener({ audience, message }).catch((error: unknown) => this.infra.logger.warn({ err: String(error) }, 'message listener failed'));
@@ -167,6 +197,7 @@ export class ChatService {
     const unread = await this.repo.unread(chatId, actor.userId);
     const { broadcaster } = this.infra;
     broadcaster.emitToRooms([rooms.user(actor.userId)], 'chat:read', { chatId, userId: actor.userId, seq: position, unread });
+    for (const listener of this.readListeners) void listener({ userId: actor.userId, chatId, unread }).catch((error: unknown) => this.infra.logger.warn({ err: String(error) }, 'read listener failed'));
     if (audience.kind === 'direct') {
       const peers = audience.members.filter((m) => m.id !== actor.userId).map((m) => rooms.user(m.id));
       broadcaster.emitToRooms(peers, 'chat:read', { chatId, userId: actor.userId, seq: position });
@@ -230,7 +261,16 @@ export class ChatService {
     }
   }
 
-  private ackFor(message: MessageRow, chatId: string): SendAckDto {
+  /** The checks of a send that the batch does not make; a resend of a stored message is answered at once. */
+  private async checkBeforeSend(actor: Actor, input: ChatSendPayload, attachmentIds: string[]): Promise<SendAckDto | null> {
+    const earlier = await this.repo.messageByClientId(actor.userId, input.clientId);
+    if (earlier) return this.ackFor(earlier, input.chatId);
+    await this.requireWritable(actor, await this.member(actor, input.chatId));
+    if (attachmentIds.length) await this.attachments?.checkUsable(actor, input.chatId, attachmentIds);
+    return null;
+  }
+
+  private ackFor(message: Pick<MessageRow, 'id' | 'chatId' | 'seq' | 'createdAt'>, chatId: string): SendAckDto {
     if (message.chatId !== chatId) throw new AppError('request/invalid', 'This client id was used for another chat', { fields: { clientId: 'already used' } });
     return { id: message.id, seq: message.seq, createdAt: message.createdAt.toISOString() };
   }
