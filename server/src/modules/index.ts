@@ -125,6 +125,7 @@ export function createServices(infra: Infra): Services {
   homework.onDueMoment((homeworkId, dueAt, studentId) => notificationTriggers.dueMomentSet(homeworkId, dueAt, studentId));
   homework.onGraded((graded) => notificationTriggers.homeworkGraded(graded));
   chat.onMessage((sent) => notificationTriggers.messageSent(sent));
+  chat.onRead((read) => notificationTriggers.chatRead(read));
   const attendance = new AttendanceService(infra, { groups, schedule, pool: () => pool });
   webhooks.onParticipant((event) => attendance.recordParticipant(event));
   const gradebook = new GradebookService(infra, { attendance, homework });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
 import { createTestApp, type TestApp } from '../../setup/app.js';
 import { buildStudent } from '../../factories/users.js';
 import { buildGroup } from '../../factories/groups.js';
@@ -106,6 +107,13 @@ describe('chat while away', () => {
     await sleep(500);
     expect(await kinds(app, ivan.token)).toEqual([]);
     expect(await kinds(app, built.teacher.token)).toEqual([]);
+
+    // Ira reads the 1:1 chat to its end: its notice turns read, the mention stays unread.
+    expect((await bell(app, ira.token)).unread).toBe(2);
+    const read = await request(app.url).post(`/api/chats/${direct.id}/read`).send({ seq: 1 }).set('Authorization', `Bearer ${ira.token}`);
+    expect(read.body).toMatchObject({ unread: 0 });
+    await expect.poll(async () => (await bell(app, ira.token)).unread).toBe(1);
+    expect((await bell(app, ira.token)).items.find((n) => n.kind === 'chat_direct')!.read).toBe(true);
     ivanOnline.disconnect();
   }, 30_000);
 });
@@ -133,7 +141,6 @@ describe('preferences', () => {
 
   it('GET answers the whole table with defaults; PUT changes only what it names; bad input is a 400', async () => {
     const student = await buildStudent(app);
-    const request = (await import('supertest')).default;
     const get = () => request(app.url).get('/api/me/notification-preferences').set('Authorization', `Bearer ${student.token}`);
     expect((await get()).body).toMatchObject({ lesson_starting: { inApp: true, email: false }, lesson_moved: { inApp: true, email: true }, chat_direct: { inApp: true, email: true } });
     await setPreferences(app, student.token, { lesson_starting: { inApp: true, email: true } });

@@ -107,6 +107,15 @@ export class NotificationsRepository {
     return rows.map((r) => String(r.id));
   }
 
+  /** The user's unread chat notices that open this link (one chat). */
+  async markLinkRead(userId: string, link: string, at: Date): Promise<string[]> {
+    const rows = await this.run(
+      `update notifications set read_at = ? where user_id = ? and link = ? and kind in ('chat_direct', 'chat_mention') and visible and read_at is null returning id`,
+      [at, userId, link],
+    );
+    return rows.map((r) => String(r.id));
+  }
+
   async preferences(userId: string): Promise<Map<NotificationKind, { inApp: boolean; email: boolean }>> {
     const rows = await this.run(`select kind, in_app, email from notification_preferences where user_id = ?`, [userId]);
     return new Map(rows.map((r) => [r.kind as NotificationKind, { inApp: Boolean(r.in_app), email: Boolean(r.email) }]));

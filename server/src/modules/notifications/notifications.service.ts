@@ -63,6 +63,12 @@ export class NotificationsService {
     return this.announceRead(userId, ids, true);
   }
 
+  /** Everything in a chat was read there: its notices in the bell are read too. */
+  async markChatRead(userId: string, link: string): Promise<void> {
+    const ids = await this.repo.markLinkRead(userId, link, this.infra.clock.now());
+    if (ids.length) await this.announceRead(userId, ids, false);
+  }
+
   /** Every tab of the user hears the new count (across nodes, through the user's room). */
   private async announceRead(userId: string, ids: string[], all: boolean): Promise<{ unread: number }> {
     const unread = await this.repo.unread(userId);

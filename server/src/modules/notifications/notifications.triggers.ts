@@ -34,6 +34,7 @@ export const eventKey = (event: Pick<CalendarEventDto, 'id' | 'ruleId' | 'occurr
   event.ruleId && event.occurrenceDate ? occurrenceId(event.ruleId, event.occurrenceDate) : event.id;
 
 const lessonData = (event: CalendarEventDto) => ({ title: event.title, groupName: event.groupName, startAt: event.startAt });
+const chatLink = (chatId: string) => `/app/chats?c=${chatId}`;
 const name = (p: Pick<Person, 'firstName' | 'lastName'>) => `${p.firstName} ${p.lastName}`.trim();
 const points = (h: number) => String(Math.round(h) / 100);
 const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -172,9 +173,14 @@ export class NotificationTriggers {
     const away = (people: Person[]) => people.filter((p) => !online.has(p.id)).map((p) => p.id);
     const excerpt = message.text.length > EXCERPT_CHARS ? `${message.text.slice(0, EXCERPT_CHARS - 1)}…` : message.text;
     const data = { senderName: name(message.sender), excerpt, ...(audience.groupName ? { groupName: audience.groupName } : {}) };
-    const link = `/app/chats?c=${audience.id}`;
+    const link = chatLink(audience.id);
     if (direct.length) await this.deps.centre.notify(away(direct), { kind: 'chat_direct', subject: message.id, data, link });
     if (mentioned.length) await this.deps.centre.notify(away(mentioned), { kind: 'chat_mention', subject: message.id, data, link });
+  }
+
+  /** A member who read a chat to its end has seen its messages: their chat notices turn read. */
+  async chatRead({ userId, chatId, unread }: { userId: string; chatId: string; unread: number }): Promise<void> {
+    if (unread === 0) await this.deps.centre.markChatRead(userId, chatLink(chatId));
   }
 
   /** The first missed message asks for a digest an hour after the last one (or now); later ones wait for it. */
