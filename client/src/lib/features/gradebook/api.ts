@@ -23,7 +23,7 @@ export const gradebookApi = {
   myGrades: (groupId: string) => http.get<GradebookDto>('/api/me/grades', { groupId }),
   myGroups: () => http.get<MyGradeGroupsDto>('/api/me/grades').then((body) => body.groups),
   dashboard: (groupId: string) => http.get<GradebookDashboardDto>(`${groupBase(groupId)}/gradebook/dashboard`),
-  progress: (groupId: string, studentId: string) => http.get<StudentProgressDto>(`${groupBase(groupId)}/students/${studentId}/progress`),
+  progress: (groupId: string, studentId: string) => http.get<StudentProgressDto>(`${groupBase(groupId)}/gradebook/students/${studentId}/progress`),
   settings: (groupId: string) => http.get<GradebookSettingsDto>(`${groupBase(groupId)}/gradebook-settings`),
   saveSettings: (groupId: string, body: GradebookSettingsBody) => http.put<GradebookSettingsDto>(`${groupBase(groupId)}/gradebook-settings`, body),
 

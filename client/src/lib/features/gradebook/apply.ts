@@ -1,5 +1,6 @@
 import type { GradebookAveragesPatch, GradebookCellPayload, GradebookColumnPayload, GradebookRowPayload } from '@tp/shared';
-import type { GradebookAverages, GradebookColumn, GradebookDto, GradebookRow } from './types.js';
+import { effectiveWeights } from '@tp/shared/gradebook/calc';
+import type { CategoryKey, GradebookColumn, GradebookDto, GradebookRow } from './types.js';
 
 /*
  * Applying one live event to a snapshot, immutably: only the touched row (and the arrays that hold
@@ -18,7 +19,7 @@ export function applyCell(dto: GradebookDto, event: GradebookCellPayload): Grade
     cells[index] = event.cell;
     rows[at] = { ...rows[at]!, cells, ...event.row };
   }
-  return { ...dto, rows, averages: patchAverages(dto.columns, dto.averages, event.averages) };
+  return withAverages({ ...dto, rows }, event.averages);
 }
 
 export function applyRows(dto: GradebookDto, event: GradebookRowPayload): GradebookDto {
@@ -27,7 +28,7 @@ export function applyRows(dto: GradebookDto, event: GradebookRowPayload): Gradeb
   const kept = dto.rows.filter((row) => !removed.has(row.student.id)).map((row) => changed.get(row.student.id) ?? row);
   const known = new Set(kept.map((row) => row.student.id));
   const added = event.rows.filter((row) => !known.has(row.student.id) && !removed.has(row.student.id));
-  return { ...dto, rows: added.length ? sortRows([...kept, ...added]) : kept, averages: patchAverages(dto.columns, dto.averages, event.averages) };
+  return withAverages({ ...dto, rows: added.length ? sortRows([...kept, ...added]) : kept }, event.averages);
 }
 
 /**
@@ -43,24 +44,38 @@ export function applyColumns(dto: GradebookDto, event: GradebookColumnPayload): 
   const known = new Set(dto.rows.map((row) => row.student.id));
   const added = event.rows.filter((row) => !known.has(row.student.id));
   const previous = { ...dto.averages, columns: moved.map((index) => (index >= 0 ? (dto.averages.columns[index] ?? null) : null)) };
+  return withAverages({ ...dto, columns, rows: added.length ? sortRows([...rows, ...added]) : rows, categories: event.categories, scale: event.scale, averages: previous }, event.averages);
+}
+
+/**
+ * Live events name only the column averages that moved (by column id); the rest stay. A column counts
+ * exactly when it has an average (as the server decides it), so a first grade turns a column on and
+ * the categories' effective weights follow.
+ */
+export function withAverages(dto: GradebookDto, patch: GradebookAveragesPatch): GradebookDto {
+  const moved = dto.columns.some((column) => column.id in patch.columns);
+  if (!moved) return { ...dto, averages: { ...dto.averages, categories: patch.categories, total: patch.total } };
+  const averages = dto.columns.map((column, index) => (column.id in patch.columns ? (patch.columns[column.id] ?? null) : (dto.averages.columns[index] ?? null)));
+  let flipped = false;
+  const columns = dto.columns.map((column, index) => {
+    const counted = averages[index] !== null;
+    if (counted === column.counted) return column;
+    flipped = true;
+    return { ...column, counted };
+  });
   return {
     ...dto,
-    columns,
-    rows: added.length ? sortRows([...rows, ...added]) : rows,
-    categories: event.categories,
-    scale: event.scale,
-    averages: patchAverages(columns, previous, event.averages),
+    columns: flipped ? columns : dto.columns,
+    categories: flipped ? reweigh(dto.categories, columns) : dto.categories,
+    averages: { columns: averages, categories: patch.categories, total: patch.total },
   };
 }
 
-/** Live events name only the column averages that moved (by column id); the rest stay. */
-export function patchAverages(columns: readonly GradebookColumn[], current: GradebookAverages, patch: GradebookAveragesPatch): GradebookAverages {
-  const changed = Object.keys(patch.columns).length > 0;
-  return {
-    columns: changed ? columns.map((column, index) => (column.id in patch.columns ? (patch.columns[column.id] ?? null) : (current.columns[index] ?? null))) : current.columns,
-    categories: patch.categories,
-    total: patch.total,
-  };
+function reweigh(categories: GradebookDto['categories'], columns: readonly GradebookColumn[]): GradebookDto['categories'] {
+  const weights = Object.fromEntries(categories.map((c) => [c.key, c.weight])) as Record<CategoryKey, number>;
+  const present = Object.fromEntries(categories.map((c) => [c.key, columns.some((column) => column.category === c.key && column.counted)])) as Record<CategoryKey, boolean>;
+  const effective = effectiveWeights(weights, present);
+  return categories.map((c) => ({ ...c, effectiveWeight: effective[c.key] }));
 }
 
 function columnIndexOf(dto: GradebookDto, id: string, hint: number | undefined): number {

@@ -13,6 +13,11 @@ export function percent(value: number | null | undefined): string {
   return new Intl.NumberFormat(locale() === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: 1 }).format(value);
 }
 
+/** A percentage with its sign, or a dash. */
+export function percentSign(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : `${percent(value)}%`;
+}
+
 /** What a cell shows: its points, or a sign for a state without points. */
 export function cellText(cell: GradebookCell | null | undefined): string {
   if (!cell) return '';

@@ -45,6 +45,7 @@ export class GradebookView {
   readonly room: string;
   private waiting: Live[] | null = null;
   private loadingSnapshot: Promise<void> | null = null;
+  private again = false;
   // Not rendered: only cleared on close.
   private timers: Array<ReturnType<typeof setTimeout>> = [];
 
@@ -80,9 +81,21 @@ export class GradebookView {
   /** Whether the last snapshot came through the socket (so the room is joined). */
   private watching = false;
 
+  /**
+   * Loads a new snapshot. A request while one is on its way runs once more after it: the socket may
+   * have connected meanwhile (then the next one joins the room), or events may have been missed.
+   */
   resnapshot(): Promise<void> {
-    this.loadingSnapshot ??= this.loadSnapshot().finally(() => {
+    if (this.loadingSnapshot) {
+      this.again = true;
+      return this.loadingSnapshot;
+    }
+    this.loadingSnapshot = this.loadSnapshot().finally(() => {
       this.loadingSnapshot = null;
+      if (this.again) {
+        this.again = false;
+        void this.resnapshot();
+      }
     });
     return this.loadingSnapshot;
   }

@@ -1,0 +1,193 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { buildGroup } from '../factories/groups.js';
+import { buildAdmin, buildStudent, buildTeacher } from '../factories/users.js';
+import { forFactories, launchBrowser, newPage, signIn, startE2eApp, type E2eApp } from './support.js';
+
+const SHOTS = '/tmp/gradebook-client';
+/** Rendered cells stay within the visible window plus overscan, whatever the table's size. */
+const MAX_CELL_ELEMENTS = 1_500;
+
+let app: E2eApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startE2eApp();
+  browser = await launchBrowser();
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+const sql = (text: string, params: unknown[] = []) => app.infra.orm.em.fork().getConnection().execute(text, params);
+const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
+const STUDENT = /Я ученик/;
+
+/** The text of one gradebook cell (`columnId`, or `=total` / `=mark` for the summary) of a student's row. */
+const cell = (page: Page, studentId: string, columnId: string) => page.locator(`[data-student="${studentId}"] [data-cell="${columnId}"]`);
+
+/** Marks the page so a reload (which drops the mark) is caught. */
+const markPage = (page: Page) => page.evaluate(() => ((window as unknown as { __kept?: number }).__kept = 1));
+const pageKept = (page: Page) => page.evaluate(() => (window as unknown as { __kept?: number }).__kept === 1);
+
+describe('the live gradebook in the browser', () => {
+  it('a teacher creates a control point and types scores; the admin’s open gradebook and the student’s grades page update without a reload', async () => {
+    const f = forFactories(app);
+    const teacher = await buildTeacher(f, { firstName: 'Анна', lastName: 'Котова', locale: 'ru' });
+    const [ivan, maria] = await Promise.all([
+      buildStudent(f, { firstName: 'Иван', lastName: 'Петров', locale: 'ru' }),
+      buildStudent(f, { firstName: 'Мария', lastName: 'Соколова', locale: 'ru' }),
+    ]);
+    const admin = await buildAdmin(f, { firstName: 'Ольга', lastName: 'Смирнова', locale: 'ru' });
+    const built = await buildGroup(f, { teacher, students: [ivan!, maria!], name: '9-А алгебра' });
+    const groupId = built.group.id;
+
+    const t = await newPage(browser, app.url);
+    await signIn(t.page, teacher);
+    await t.page.getByRole('navigation').getByRole('link', { name: 'Журнал' }).click();
+    await t.page.getByRole('link', { name: '9-А алгебра' }).click();
+    await t.page.getByRole('heading', { name: '9-А алгебра' }).waitFor();
+
+    const a = await newPage(browser, app.url);
+    await signIn(a.page, admin);
+    await a.page.goto(`/app/gradebook/${groupId}`);
+    await a.page.getByText('Только просмотр').waitFor();
+
+    const s = await newPage(browser, app.url);
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    await signIn(s.page, ivan!, STUDENT);
+    await s.page.getByRole('link', { name: 'Мои оценки' }).first().click();
+    await s.page.getByTestId('my-summary').waitFor();
+    await Promise.all([markPage(a.page), markPage(s.page)]);
+
+    // The teacher creates a control point: the new column reaches the admin's table live.
+    await t.page.getByRole('button', { name: '+ Контрольная точка' }).click();
+    const form = t.page.getByTestId('control-point-form');
+    await form.getByLabel('Название').fill('Контрольная №1');
+    await form.getByLabel('Максимум баллов').fill('20');
+    await form.getByRole('button', { name: 'Создать' }).click();
+    await form.waitFor({ state: 'detached' });
+    const header = t.page.locator('[data-column^="cp:"]');
+    await header.waitFor();
+    const columnId = (await header.getAttribute('data-column'))!;
+    await a.page.locator(`[data-column="${columnId}"]`).waitFor();
+
+    // Scores typed down the column: out-of-range is refused at the field, Enter moves to the next student.
+    await header.getByRole('button').click();
+    const sheet = t.page.getByTestId('score-sheet');
+    const ivanInput = sheet.locator(`[data-student="${ivan!.user.id}"] input[inputmode="decimal"]`);
+    await ivanInput.fill('25');
+    await sheet.getByText('От 0 до 20').waitFor();
+    expect(await t.page.getByRole('button', { name: 'Сохранить баллы' }).isDisabled()).toBe(true);
+    await ivanInput.fill('15');
+    await ivanInput.press('Enter');
+    const mariaInput = sheet.locator(`[data-student="${maria!.user.id}"] input[inputmode="decimal"]`);
+    expect(await mariaInput.evaluate((el) => el === document.activeElement)).toBe(true);
+    await t.page.keyboard.type('18');
+    await sheet.locator(`[data-student="${maria!.user.id}"] .comment`).fill('Отлично');
+    await t.page.getByRole('button', { name: 'Сохранить баллы' }).click();
+    await t.page.getByRole('status').filter({ hasText: 'Сохранено' }).waitFor();
+    await t.page.keyboard.press('Escape');
+
+    // 15 of 20 is 75 %: the only counted category, so the total, and mark 4 on the default scale.
+    await expect.poll(() => cell(a.page, ivan!.user.id, columnId).innerText()).toBe('15');
+    await expect.poll(() => cell(a.page, ivan!.user.id, '=total').innerText()).toBe('75');
+    await expect.poll(() => cell(a.page, maria!.user.id, '=total').innerText()).toBe('90');
+    await expect.poll(() => s.page.getByTestId('my-total').innerText()).toBe('75');
+    await expect.poll(() => s.page.locator(`[data-cell="${columnId}"]`).innerText()).toContain('15');
+    expect(await s.page.getByTestId('my-mark').innerText()).toBe('4');
+    // Ivan's page holds his own row only: Maria's comment and points never reach it.
+    expect(await s.page.getByText('Отлично').count()).toBe(0);
+    expect(await pageKept(a.page)).toBe(true);
+    expect(await pageKept(s.page)).toBe(true);
+    await shot(t.page, 'teacher-gradebook-desktop');
+    await shot(a.page, 'admin-gradebook-desktop');
+    await shot(s.page, 'student-grades-phone');
+
+    // A changed score arrives as one cell event and flashes in the admin's table.
+    await ivanInput.waitFor({ state: 'detached' });
+    await header.getByRole('button').click();
+    await ivanInput.fill('20');
+    await t.page.getByRole('button', { name: 'Сохранить баллы' }).click();
+    await expect.poll(() => cell(a.page, ivan!.user.id, '=total').innerText()).toBe('100');
+    await expect.poll(() => s.page.getByTestId('my-mark').innerText()).toBe('5');
+    expect(await pageKept(s.page)).toBe(true);
+    await t.page.keyboard.press('Escape');
+
+    // The teacher's dashboard and settings tabs.
+    await t.page.getByRole('tab', { name: 'Обзор группы' }).click();
+    await t.page.getByTestId('gradebook-dashboard').waitFor();
+    await t.page.getByText('Никого в зоне риска.').waitFor();
+    await shot(t.page, 'teacher-dashboard-desktop');
+    await t.page.getByRole('tab', { name: 'Настройки' }).click();
+    await t.page.getByTestId('gradebook-settings').waitFor();
+    await shot(t.page, 'teacher-settings-desktop');
+    await t.page.getByText('Действует: 100%').waitFor();
+  });
+
+  it('a group of 300 students × 200 columns opens and scrolls with a bounded number of cells in the page', async () => {
+    const f = forFactories(app);
+    const teacher = await buildTeacher(f, { firstName: 'Пётр', lastName: 'Иванов', locale: 'ru' });
+    const built = await buildGroup(f, { teacher, name: 'Поток 300' });
+    const groupId = built.group.id;
+    await seedLargeGroup(groupId, teacher.user.id, 300, 200);
+
+    const t = await newPage(browser, app.url);
+    await signIn(t.page, teacher);
+    const opened = Date.now();
+    await t.page.goto(`/app/gradebook/${groupId}`);
+    const grid = t.page.getByTestId('gradebook-grid');
+    await grid.locator('[data-student]').first().waitFor();
+    const openMs = Date.now() - opened;
+    const cells = () => t.page.locator('[data-cell]').count();
+    const first = await cells();
+    expect(first).toBeGreaterThan(50);
+    expect(first).toBeLessThan(MAX_CELL_ELEMENTS);
+    await shot(t.page, 'large-gradebook-desktop');
+
+    // To the far corner: the last student and the last control point are drawn, the rest is not.
+    await grid.evaluate((el) => el.scrollTo(el.scrollWidth, el.scrollHeight));
+    await t.page.locator('[data-student] .name', { hasText: 'Студент 300' }).waitFor();
+    await t.page.locator('[data-column]', { hasText: 'КТ 200' }).waitFor();
+    expect(await t.page.locator('[data-student] .name', { hasText: /^Студент 001$/ }).count()).toBe(0);
+    expect(await cells()).toBeLessThan(MAX_CELL_ELEMENTS);
+    // The name column and the header stay in view when scrolled.
+    const nameBox = await t.page.locator('[data-student] .name').first().boundingBox();
+    const gridBox = await grid.boundingBox();
+    expect(Math.abs(nameBox!.x - gridBox!.x)).toBeLessThan(3);
+    await t.page.getByRole('columnheader', { name: 'Студент' }).waitFor();
+    await shot(t.page, 'large-gradebook-scrolled-desktop');
+
+    await t.page.setViewportSize({ width: 390, height: 844 });
+    await grid.evaluate((el) => el.scrollTo(el.scrollWidth / 2, el.scrollHeight / 2));
+    await t.page.locator('[data-student] .name', { hasText: /Студент 1[45]\d/ }).first().waitFor();
+    expect(await cells()).toBeLessThan(MAX_CELL_ELEMENTS);
+    await shot(t.page, 'large-gradebook-phone');
+    console.log(`300 × 200 gradebook: first rows drawn ${openMs} ms after navigation; ${first} cell elements in the page`);
+  });
+});
+
+/**
+ * Students, control points and scores written with set-based SQL (the sign-in factories hash a
+ * password per user, far too slow for 300); scores vary so averages and marks differ.
+ */
+async function seedLargeGroup(groupId: string, teacherId: string, students: number, columns: number): Promise<void> {
+  await sql(
+    `insert into users (id, email, role, first_name, last_name, email_verified)
+     select gen_random_uuid(), 'big-' || n || '-' || ? || '@example.com', 'student', lpad(n::text, 3, '0'), 'Студент', true from generate_series(1, ?) n`,
+    [groupId, students],
+  );
+  await sql(`insert into group_members (group_id, student_id) select ?, id from users where email like ?`, [groupId, `big-%-${groupId}@example.com`]);
+  await sql(
+    `insert into control_points (id, group_id, title, kind, max_points_h, weight_h, date, created_by, created_at)
+     select gen_random_uuid(), ?, 'КТ ' || n, 'test', 1000, 100, date '2026-09-01' + n, ?, now() from generate_series(1, ?) n`,
+    [groupId, teacherId, columns],
+  );
+  await sql(
+    `with c as (select id, row_number() over (order by date) as n from control_points where group_id = ?),
+          s as (select student_id as id, row_number() over (order by student_id) as n from group_members where group_id = ?)
+     insert into control_point_scores (control_point_id, student_id, points_h, excused, updated_by, updated_at)
+     select c.id, s.id, case when (s.n + c.n) % 17 = 0 then null else ((s.n * 7 + c.n * 13) % 11) * 100 end, (s.n + c.n) % 17 = 0, ?, now()
+     from c cross join s`,
+    [groupId, groupId, teacherId],
+  );
+}
