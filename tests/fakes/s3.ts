@@ -31,6 +31,8 @@ export interface FakeS3 {
   objects: Map<string, StoredObject>;
   /** Requests refused for their signature or date, with the reason given. */
   refused: { method: string; path: string; code: string }[];
+  /** While set, matching signed requests get 503 SlowDown, as a struggling store answers. */
+  failing: ((method: string, key: string) => boolean) | null;
   /** The env settings that point the product at this store. */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -162,6 +164,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     const key = keyParts.map(decodeURIComponent).join('/');
     if (bucketName !== bucket) return fail(res, new Refusal(404, 'NoSuchBucket', 'The specified bucket does not exist'));
     if (!key) return fail(res, new Refusal(501, 'NotImplemented', 'Only object operations are implemented'));
+    if (store.failing?.(req.method ?? '', key)) return fail(res, new Refusal(503, 'SlowDown', 'Please reduce your request rate.'));
     const object = objects.get(key);
     switch (req.method) {
       case 'PUT':
@@ -190,7 +193,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const store: FakeS3 = {
     url,
     accessKeyId,
     secretAccessKey,
@@ -198,6 +201,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     bucket,
     objects,
     refused,
+    failing: null,
     env: () => ({
       S3_ENDPOINT: url,
       S3_REGION: region,
@@ -212,6 +216,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
         server.close(() => resolve());
       }),
   };
+  return store;
 }
 
 function fail(res: ServerResponse, error: Refusal): void {

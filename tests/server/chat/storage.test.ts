@@ -92,6 +92,23 @@ describe.each([
     expect((await upload(students[0]!.token, chat.id, 'broken.png', broken)).body.error.code).toBe('attachment/refused');
     if (s3) expect(s3.objects.size).toBe(stored);
   });
+
+  // Only the S3 store can be told to fail on cue.
+  if (useS3) it('when the store fails midway, the upload fails whole: no row, no file left behind', async () => {
+    const { group, students } = await buildGroup(app, { studentCount: 1 });
+    const chat = await groupChat(app, students[0]!.token, group.id);
+    const stored = s3!.objects.size;
+    s3!.failing = (method, key) => method === 'PUT' && key.endsWith('-thumb');
+    try {
+      const res = await upload(students[0]!.token, chat.id, 'photo.jpg', await sidewaysJpeg(40, 20));
+      expect(res.status).toBe(500);
+    } finally {
+      s3!.failing = null;
+    }
+    expect(s3!.objects.size).toBe(stored);
+    const rows = await app.infra.orm.em.fork().getConnection().execute(`select count(*)::int as n from chat_attachments where chat_id = ?`, [chat.id]);
+    expect(rows[0].n).toBe(0);
+  });
 });
 
 describe('the S3-compatible test store checks signatures as a real one does', () => {

@@ -49,10 +49,16 @@ export class AttachmentsService {
     const storageKey = randomToken(24);
     // The preview sits next to the original under a key derived from it.
     const thumbKey = thumbnail ? `${storageKey}-thumb` : null;
-    await this.storage.put(storageKey, data);
-    if (thumbnail && thumbKey) await this.storage.put(thumbKey, thumbnail);
     const row = { id, chatId, uploaderId: actor.userId, name: cleanName(name), size: data.length, mime: type.mime, storageKey, thumbKey };
-    await this.repo.insert({ ...row, at: this.infra.clock.now() });
+    try {
+      await this.storage.put(storageKey, data);
+      if (thumbnail && thumbKey) await this.storage.put(thumbKey, thumbnail);
+      await this.repo.insert({ ...row, at: this.infra.clock.now() });
+    } catch (error) {
+      // Nothing half-written: files no row names would never be read or deleted.
+      await Promise.all([storageKey, thumbKey].map((key) => key && this.storage.remove(key).catch(() => undefined)));
+      throw error;
+    }
     return toDto({ ...row, messageId: null });
   }
 
