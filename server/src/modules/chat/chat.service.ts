@@ -34,9 +34,6 @@ export type MessageListener = (sent: { audience: ChatAudience; message: MessageR
 /** A member's read position moved (`unread` is what is left for them in that chat). */
 export type ReadListener = (read: { userId: string; chatId: string; unread: number }) => Promise<void>;
 
-/** A new message was stored and delivered (for notices to members who are away). */
-export type MessageListener = (sent: { audience: ChatAudience; message: MessageRow }) => Promise<void>;
-
 /** Whether someone is online now (the presence tracker); chats only read it. */
 export type OnlineCheck = (userIds: string[]) => Promise<Set<string>>;
 
@@ -79,11 +76,6 @@ export class ChatService {
   }
   onRead(listener: ReadListener): void {
     this.readListeners.push(listener);
-  }
-
-  /** Set by the composition root: new messages are told to the notices. */
-  onMessage(listener: MessageListener): void {
-    this.messageListeners.push(listener);
   }
 
   /** Set by the composition root: presence answers who is online. */

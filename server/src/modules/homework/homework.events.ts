@@ -12,16 +12,11 @@ export type GradedListener = (graded: { homeworkId: string; title: string; attem
 /** A student's standing (or, with `studentIds: 'all'`, the homework itself) changed; for the gradebook. */
 export type StandingChange = { groupId: string; homeworkId: string; studentIds: string[] | 'all' };
 
-/** A student's graded work became visible to them (for notices). */
-export type GradedListener = (graded: { homeworkId: string; title: string; attemptId: string; studentId: string; scoreH: number | null; maxH: number }) => Promise<void>;
-
 /** Pushes homework events after commit: the group hears of new work, the teacher of rows, a student of their grades. */
 export class HomeworkEvents {
   readonly gradedListeners: GradedListener[] = [];
 
   private readonly standingListeners: Array<(change: StandingChange) => void | Promise<void>> = [];
-
-  readonly gradedListeners: GradedListener[] = [];
 
   constructor(
     private readonly infra: Infra,
