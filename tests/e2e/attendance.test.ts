@@ -134,13 +134,19 @@ describe('attendance from the lesson card to the student’s page', () => {
     expect(await row(page, zhanna.user.id).getAttribute('data-suggested')).toBe('true');
     await page.screenshot({ path: `${SHOTS}/suggestions.png`, fullPage: true });
 
+    // Dasha has her attendance page open; it changes without a reload.
+    const { page: dashaPage } = await newPage(browser, app.url);
+    await signIn(dashaPage, dasha, /Я ученик/);
+    await dashaPage.goto('/app/attendance');
+    await dashaPage.getByText('Отметок пока нет.').waitFor();
+
     await page.getByTestId('attendance-confirm').click();
     await expect.poll(() => page.getByTestId('attendance-state').innerText()).toBe('Сохранено');
     for (const [student, status] of [[dasha, 'present'], [egor, 'present'], [zhanna, 'absent']] as const) {
       expect(await row(page, student.user.id).getAttribute('data-status')).toBe(status);
       expect(await row(page, student.user.id).getAttribute('data-suggested')).toBe('false');
     }
-    const mine = await request(app.url).get('/api/me/attendance').set({ authorization: `Bearer ${dasha.token}` });
-    expect(mine.body.lessons.map((l: { status: string }) => l.status)).toEqual(['present']);
+    await dashaPage.getByTestId('my-attendance-lesson').filter({ hasText: 'Присутствует' }).waitFor();
+    expect(await dashaPage.getByTestId('my-attendance-lesson').count()).toBe(1);
   });
 });

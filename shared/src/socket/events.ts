@@ -51,6 +51,16 @@ export interface LessonReleasedPayload {
   reason: string;
   at: string;
 }
+/**
+ * Attendance changed: marks of a lesson (to each marked student), a group's points (to the group), or
+ * who was in a lesson's meeting (to its teacher). Carries no marks; the view re-reads what it may see.
+ */
+export interface AttendanceChangedPayload {
+  meta?: EventMeta;
+  groupId: string;
+  lessonId: string | null;
+  reason: 'marks' | 'settings' | 'participants';
+}
 /** Who is in a demo meeting now that someone opened its page (sent to the lesson's group and teacher). */
 export interface MeetingJoinedPayload {
   meta?: EventMeta;
@@ -200,6 +210,7 @@ export interface ServerToClientEvents {
   'lesson:released': (payload: LessonReleasedPayload) => void;
   'meeting:joined': (payload: MeetingJoinedPayload) => void;
   'recording:added': (payload: RecordingAddedPayload) => void;
+  'attendance:changed': (payload: AttendanceChangedPayload) => void;
   'homework:published': (payload: HomeworkPublishedPayload) => void;
   'homework:submitted': (payload: HomeworkSubmissionPayload) => void;
   'homework:attempt-updated': (payload: HomeworkSubmissionPayload) => void;

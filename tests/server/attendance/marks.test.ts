@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { createTestApp } from '../../setup/app.js';
+import { createTestApp, nextEvent } from '../../setup/app.js';
 import { ManualClock } from '../../../server/src/infra/clock.js';
 import { buildAdmin, buildStudent, buildTeacher } from '../../factories/users.js';
 import { buildGroup } from '../../factories/groups.js';
@@ -203,5 +203,26 @@ describe('a student’s own attendance', () => {
     expect((await api().get(`/api/me/attendance?groupId=${group.id}`).set(bearer(outsider.token))).status).toBe(404);
     expect((await api().get(`/api/me/attendance`).set(bearer(teacher.token))).status).toBe(403);
     expect((await api().get(`/api/me/attendance?groupId=nope`).set(bearer(alice.token))).status).toBe(400);
+  });
+
+  it('a save tells the group’s open views to re-read, without carrying any mark', async () => {
+    const { teacher, students, group, lessonId } = await classWithLesson(1);
+    const other = await buildGroup(app, { studentCount: 1 });
+    const mineSocket = app.socket(students[0]!.token);
+    const otherSocket = app.socket(other.students[0]!.token);
+    await Promise.all([nextEvent(mineSocket, 'session:ready'), nextEvent(otherSocket, 'session:ready')]);
+    const heardByOther: Array<{ groupId: string }> = [];
+    otherSocket.on('attendance:changed', (payload) => void heardByOther.push(payload));
+    const heard = nextEvent<Record<string, unknown>>(mineSocket, 'attendance:changed');
+    await api().put(`/api/lessons/${lessonId}/attendance`).set(bearer(teacher.token)).send({ marks: [{ studentId: students[0]!.user.id, status: 'absent', comment: 'private' }] }).expect(200);
+    const payload = await heard;
+    expect(payload).toMatchObject({ groupId: group.id, lessonId, reason: 'marks' });
+    expect(Object.keys(payload).sort()).toEqual(['groupId', 'lessonId', 'meta', 'reason']);
+    // The other group's student hears only their own group's save, which comes after ours.
+    const otherLesson = await buildLesson(app, other.teacher, other.group.id, '2026-03-02T10:30:00Z', 60);
+    const ownEvent = nextEvent(otherSocket, 'attendance:changed');
+    await api().put(`/api/lessons/${otherLesson.lesson.id}/attendance`).set(bearer(other.teacher.token)).send({ marks: [{ studentId: other.students[0]!.user.id, status: 'present' }] }).expect(200);
+    await ownEvent;
+    expect(heardByOther.map((event) => event.groupId)).toEqual([other.group.id]);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AttendanceSettingsDto, AttendanceStatus, LessonAttendanceDto, MyAttendanceDto, Role } from '@tp/shared';
+import { rooms, type AttendanceSettingsDto, type AttendanceStatus, type LessonAttendanceDto, type MyAttendanceDto, type Role } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { GroupsService } from '../groups/groups.service.js';
@@ -42,7 +42,7 @@ export class AttendanceService {
   private readonly listeners: MarksListener[] = [];
 
   constructor(
-    private readonly infra: Pick<Infra, 'orm' | 'clock' | 'logger'>,
+    private readonly infra: Pick<Infra, 'orm' | 'clock' | 'logger' | 'broadcaster'>,
     private readonly peers: AttendancePeers,
   ) {
     this.repo = new AttendanceRepository(infra.orm);
@@ -92,6 +92,7 @@ export class AttendanceService {
     const rows = marks.map((m) => ({ studentId: m.studentId, status: m.status, comment: m.comment?.length ? m.comment : null }));
     await this.repo.saveMarks(lesson, rows, actor.userId, this.infra.clock.now());
     await this.tell({ groupId: lesson.groupId, lessonId: lesson.id, studentIds: rows.map((r) => r.studentId) });
+    this.announce(rooms.group(lesson.groupId), { groupId: lesson.groupId, lessonId: lesson.id, reason: 'marks' });
     return this.lessonAttendance(actor, lesson.id);
   }
 
@@ -120,6 +121,7 @@ export class AttendanceService {
     if (actor.role !== 'teacher' || group.teacherId !== actor.userId) throw new AppError('auth/forbidden', "Only the group's teacher changes its attendance settings");
     await this.repo.saveSettings(groupId, settings, this.infra.clock.now());
     for (const lesson of await this.repo.markedByLesson(groupId)) await this.tell({ groupId, ...lesson });
+    this.announce(rooms.group(groupId), { groupId, lessonId: null, reason: 'settings' });
     return this.repo.settings(groupId);
   }
 
@@ -139,11 +141,15 @@ export class AttendanceService {
 
   /** Records a provider's participant joined/left event (idempotent: a repeat changes nothing). */
   async recordParticipant(event: ParticipantEvent): Promise<boolean> {
-    if (event.kind === 'joined') {
-      await this.repo.recordJoin(event, randomUUID());
-      return true;
-    }
-    return this.repo.recordLeave(event.lessonId, event.participantKey, event.at);
+    const recorded = event.kind === 'joined' ? (await this.repo.recordJoin(event, randomUUID()), true) : await this.repo.recordLeave(event.lessonId, event.participantKey, event.at);
+    const lesson = recorded ? await this.repo.lesson(event.lessonId) : null;
+    if (lesson) this.announce(rooms.teacher(lesson.teacherId), { groupId: lesson.groupId, lessonId: lesson.id, reason: 'participants' });
+    return recorded;
+  }
+
+  /** Tells open views to re-read (the event carries no marks); a failed push is logged only. */
+  private announce(room: string, payload: { groupId: string; lessonId: string | null; reason: 'marks' | 'settings' | 'participants' }): void {
+    this.infra.broadcaster.emit(room, 'attendance:changed', payload).catch((error: unknown) => this.infra.logger.warn({ err: String(error), room }, 'attendance notice failed'));
   }
 
   private async meetingView(lesson: AttendanceLesson, studentIds: string[], settings: AttendanceSettingsDto): Promise<Pick<LessonAttendanceDto, 'suggestions' | 'unmatched' | 'assigned'>> {

@@ -61,8 +61,8 @@ export class MarkingState {
   }
 
   /**
-   * Keeps the suggestions current while the view is open: a student opening the demo meeting or the
-   * lesson going live re-reads the lesson (typed, unsaved lines stay as they are). Returns the stop.
+   * Keeps the suggestions current while the view is open: a student opening the demo meeting, a Zoom
+   * participant report or the lesson going live re-reads the lesson (typed, unsaved lines stay as they are). Returns the stop.
    */
   follow(): () => void {
     const mine = (lessonId: string) => lessonId === this.data?.lesson.lessonId;
@@ -74,6 +74,7 @@ export class MarkingState {
     const stops = [
       onSocket('meeting:joined', ({ lessonId }) => void (mine(lessonId) && refresh())),
       onSocket('lesson:live', ({ lessonId }) => void (mine(lessonId) && refresh())),
+      onSocket('attendance:changed', ({ lessonId, reason }) => void (reason === 'participants' && lessonId && mine(lessonId) && refresh())),
       onResync(({ reconnect }) => void (reconnect && refresh())),
     ];
     return () => stops.forEach((stop) => stop());
