@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { buildGroup } from '../factories/groups.js';
+import { buildLesson } from '../factories/pool.js';
 import { buildAdmin, buildStudent, buildTeacher } from '../factories/users.js';
 import { forFactories, launchBrowser, newPage, signIn, startE2eApp, type E2eApp } from './support.js';
 
@@ -122,6 +123,60 @@ describe('the live gradebook in the browser', () => {
     await t.page.getByTestId('gradebook-settings').waitFor();
     await shot(t.page, 'teacher-settings-desktop');
     await t.page.getByText('Действует: 100%').waitFor();
+  });
+
+  it('a teacher marks attendance in one browser; the gradebook in a second and the student’s grades page in a third update without a reload', async () => {
+    const f = forFactories(app);
+    const teacher = await buildTeacher(f, { firstName: 'Ирина', lastName: 'Миронова', locale: 'ru' });
+    const [boris, vera] = await Promise.all([
+      buildStudent(f, { firstName: 'Борис', lastName: 'Алексеев', locale: 'ru' }),
+      buildStudent(f, { firstName: 'Вера', lastName: 'Белова', locale: 'ru' }),
+    ]);
+    const { group } = await buildGroup(f, { teacher, students: [boris!, vera!], name: 'Физика 9А' });
+    const lesson = await buildLesson(f, { teacher, groupId: group.id, startAt: new Date(app.clock.now().getTime() - 20 * 60_000), minutes: 90, title: 'Оптика' });
+
+    const book = await newPage(browser, app.url);
+    await signIn(book.page, teacher);
+    await book.page.goto(`/app/gradebook/${group.id}`);
+    await book.page.getByRole('heading', { name: 'Физика 9А' }).waitFor();
+    const s = await newPage(browser, app.url);
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    await signIn(s.page, boris!, STUDENT);
+    await s.page.goto('/app/grades');
+    await s.page.getByTestId('my-summary').waitFor();
+    await Promise.all([markPage(book.page), markPage(s.page)]);
+
+    const marking = await newPage(browser, app.url);
+    await signIn(marking.page, teacher);
+    await marking.page.goto(`/app/attendance/lessons/${lesson.id}`);
+    await marking.page.getByRole('heading', { name: /Оптика/ }).waitFor();
+    await marking.page.getByTestId('attendance-list').focus();
+    await marking.page.keyboard.press('p');
+    await marking.page.keyboard.press('a');
+    await marking.page.keyboard.press('Control+s');
+    await expect.poll(() => marking.page.getByTestId('attendance-state').innerText()).toBe('Сохранено');
+
+    // The lesson's first marks add its column: 2 of 2 for Boris (present), 0 for Vera (absent).
+    const columnId = `att:${lesson.id}`;
+    await expect.poll(() => cell(book.page, boris!.user.id, columnId).innerText()).toBe('2');
+    await expect.poll(() => cell(book.page, vera!.user.id, columnId).innerText()).toBe('0');
+    await expect.poll(() => cell(book.page, boris!.user.id, '=total').innerText()).toBe('100');
+    expect(await cell(book.page, vera!.user.id, columnId).getAttribute('class')).toContain('missing');
+    await expect.poll(() => s.page.getByTestId('my-total').innerText()).toBe('100');
+    await expect.poll(() => s.page.locator(`[data-cell="${columnId}"]`).innerText()).toContain('2');
+
+    // A correction is one cell: Boris late → 1 of 2.
+    await marking.page.getByTestId('attendance-list').focus();
+    await marking.page.keyboard.press('k');
+    await marking.page.keyboard.press('k');
+    await marking.page.keyboard.press('l');
+    await marking.page.keyboard.press('Control+s');
+    await expect.poll(() => cell(book.page, boris!.user.id, columnId).innerText()).toBe('1');
+    await expect.poll(() => s.page.getByTestId('my-total').innerText()).toBe('50');
+    expect(await pageKept(book.page)).toBe(true);
+    expect(await pageKept(s.page)).toBe(true);
+    await shot(book.page, 'attendance-gradebook-desktop');
+    await shot(s.page, 'attendance-student-phone');
   });
 
   it('a group of 300 students × 200 columns opens and scrolls with a bounded number of cells in the page', async () => {
