@@ -148,5 +148,16 @@ describe('attendance from the lesson card to the student’s page', () => {
     }
     await dashaPage.getByTestId('my-attendance-lesson').filter({ hasText: 'Присутствует' }).waitFor();
     expect(await dashaPage.getByTestId('my-attendance-lesson').count()).toBe(1);
+
+    // The group's points: absent now costs nothing, present earns 3 of 3; Dasha's page follows.
+    const settings = page.getByTestId('attendance-settings');
+    await settings.getByText('Баллы и опоздание').click();
+    await settings.getByLabel('Максимум').fill('3');
+    await settings.getByLabel('Присутствует').fill('3');
+    await settings.getByLabel('Опоздание после, мин').fill('15');
+    await settings.getByRole('button', { name: 'Сохранить' }).click();
+    await dashaPage.getByTestId('my-attendance-total').filter({ hasText: '3 из 3' }).waitFor();
+    const saved = await request(app.url).get(`/api/groups/${group.id}/attendance-settings`).set({ authorization: `Bearer ${teacher.token}` });
+    expect(saved.body).toEqual({ points: { present: 3, late: 1, excused: 1, absent: 0 }, maxPoints: 3, lateAfterMinutes: 15 });
   });
 });
