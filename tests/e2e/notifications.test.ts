@@ -42,6 +42,15 @@ describe('the bell', () => {
     await page.getByTestId('connection').filter({ hasText: 'В сети' }).waitFor();
     expect(await page.getByTestId('notification-count').count()).toBe(0);
 
+    // A click opens what the notice is about (and marks it read).
+    const later = await buildLesson(forFactories(app), built.teacher, built.group.id, new Date(Date.now() + 3 * 86_400_000).toISOString(), 45, 'Механика');
+    await app.ctx.services.schedule.cancelLesson({ userId: built.teacher.user.id, role: 'teacher' }, later.event.id);
+    await page.getByTestId('notification-count').filter({ hasText: '1' }).waitFor({ timeout: 20_000 });
+    await bell.click();
+    await page.getByTestId('notification-item').filter({ hasText: 'Урок «Механика»' }).filter({ hasText: 'отменён' }).click();
+    await page.waitForURL('**/app/calendar');
+    await page.getByTestId('notification-count').waitFor({ state: 'detached' });
+
     // Settings: the email switch of the reminder is off by default; turning it on survives a reload.
     await page.goto('/app/settings/notifications');
     const row = page.getByTestId('pref-lesson_starting');
