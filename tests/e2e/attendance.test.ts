@@ -80,6 +80,13 @@ describe('attendance from the lesson card to the student’s page', () => {
     await row(page, boris.user.id).getByRole('button', { name: 'Присутствует', exact: true }).click();
     await expect.poll(() => page.getByTestId('attendance-save').isDisabled()).toBe(true);
 
+    // The teacher's attendance page lists recent lessons and leads back to the same view.
+    await page.getByRole('link', { name: 'Посещаемость' }).first().click();
+    await page.waitForURL('**/app/attendance');
+    await page.getByRole('link', { name: 'Оптика' }).click();
+    await page.waitForURL(`**/app/attendance/lessons/${lesson.id}`);
+    await expect.poll(() => row(page, gleb.user.id).getAttribute('data-status')).toBe('excused');
+
     // Each student sees only their own mark.
     for (const [student, status, label] of [
       [boris, 'present', 'Присутствует'],
