@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AwsClient } from 'aws4fetch';
-import { checkedKey, type FileStorage } from './storage.js';
+import { checkedKey, type FileStorage, type StoredFile } from './storage.js';
 
 export interface S3Settings {
   bucket: string;
@@ -13,7 +15,7 @@ export interface S3Settings {
   forcePathStyle: boolean;
 }
 
-/** Waits this long for the store before the request (and the user's upload or download) fails. */
+/** Waits this long for the store's answer to begin; a download's body then takes as long as the reader needs. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
@@ -49,7 +51,13 @@ export class S3Storage implements FileStorage {
   private async request(method: string, key: string, init: { body?: Buffer; headers?: Record<string, string> } = {}): Promise<Response> {
     // A copy typed as fetch wants it (≤ 20 MB, once per upload).
     const body = init.body && new Uint8Array(init.body);
-    return this.client.fetch(this.url(key), { method, headers: init.headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`S3 ${method} did not answer in ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS);
+    try {
+      return await this.client.fetch(this.url(key), { method, headers: init.headers, body, signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private static async failure(response: Response, what: string): Promise<Error> {
@@ -69,14 +77,14 @@ export class S3Storage implements FileStorage {
     await response.arrayBuffer();
   }
 
-  async read(key: string): Promise<Buffer | null> {
+  async read(key: string): Promise<StoredFile | null> {
     const response = await this.request('GET', key);
     if (response.status === 404) {
       await response.arrayBuffer();
       return null;
     }
-    if (!response.ok) throw await S3Storage.failure(response, 'download');
-    return Buffer.from(await response.arrayBuffer());
+    if (!response.ok || !response.body) throw await S3Storage.failure(response, 'download');
+    return { size: Number(response.headers.get('content-length')), stream: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) };
   }
 
   async remove(key: string): Promise<void> {

@@ -1,5 +1,6 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Env } from '../config/env.js';
 import { S3Storage } from './s3-storage.js';
 
@@ -7,9 +8,14 @@ import { S3Storage } from './s3-storage.js';
 export interface FileStorage {
   /** Stores a new file under a key never used before. */
   put(key: string, data: Buffer): Promise<void>;
-  /** Null when there is no such file. */
-  read(key: string): Promise<Buffer | null>;
+  /** The file as a stream (a download never holds a whole file in memory); null when there is none. */
+  read(key: string): Promise<StoredFile | null>;
   remove(key: string): Promise<void>;
+}
+
+export interface StoredFile {
+  size: number;
+  stream: Readable;
 }
 
 const SAFE_KEY = /^[A-Za-z0-9_-]{8,128}$/;
@@ -35,9 +41,14 @@ export class LocalDiskStorage implements FileStorage {
     await writeFile(target, data, { flag: 'wx' });
   }
 
-  async read(key: string): Promise<Buffer | null> {
+  async read(key: string): Promise<StoredFile | null> {
     try {
-      return await readFile(this.file(key));
+      const handle = await open(this.file(key));
+      const { size } = await handle.stat().catch(async (error: unknown) => {
+        await handle.close();
+        throw error;
+      });
+      return { size, stream: handle.createReadStream() };
     } catch (error) {
       if ((error as { code?: string }).code === 'ENOENT') return null;
       throw error;

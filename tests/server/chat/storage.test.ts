@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import sharp from 'sharp';
@@ -81,6 +81,12 @@ describe.each([
     const link = (await linkFor(students[0]!.token, pdf.body.id)).body as AttachmentLinkDto;
     expect(link.thumbnailUrl).toBeNull();
     expect(Buffer.compare((await fetchFile(link.url)).body as Buffer, PDF)).toBe(0);
+    // A bigger file streams through whole, its length announced.
+    const big = Buffer.concat([PDF, randomBytes(3 * 1024 * 1024)]);
+    const bigUp = await upload(students[0]!.token, chat.id, 'scan.pdf', big);
+    const bigFile = await fetchFile(((await linkFor(students[0]!.token, bigUp.body.id)).body as AttachmentLinkDto).url);
+    expect(bigFile.headers['content-length']).toBe(String(big.length));
+    expect(Buffer.compare(bigFile.body as Buffer, big)).toBe(0);
 
     const stored = s3?.objects.size ?? 0;
     const bomb = await pngClaiming(30_000);

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import busboy from 'busboy';
 import { LIMITS, attachmentParams, fileTokenParams, uploadAttachmentQuery } from '@tp/shared';
@@ -58,7 +59,9 @@ export function attachmentRoutes({ infra, services }: AppContext): Router {
     res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
     res.setHeader('Cache-Control', 'private, max-age=600');
     res.setHeader('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`);
-    res.send(file.data);
+    if (Number.isFinite(file.size)) res.setHeader('Content-Length', String(file.size));
+    // A reader who goes away ends the read from the disk or the store too.
+    await pipeline(file.stream, res).catch(() => res.destroy());
   });
   return router;
 }

@@ -3,7 +3,7 @@ import { LIMITS, type AttachmentDto, type AttachmentLinkDto } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import { randomToken } from '../../infra/crypto.js';
-import { createStorage, type FileStorage } from '../../infra/storage.js';
+import { createStorage, type FileStorage, type StoredFile } from '../../infra/storage.js';
 import { AttachmentsRepository, toDto } from './attachments.repository.js';
 import type { Actor } from './chat.service.js';
 import { sniff } from './sniff.js';
@@ -79,7 +79,7 @@ export class AttachmentsService {
   }
 
   /** The file behind a signed link, if the link is genuine and not expired. */
-  async open(token: string): Promise<{ data: Buffer; mime: string; name: string }> {
+  async open(token: string): Promise<StoredFile & { mime: string; name: string }> {
     let claim: Partial<Record<keyof LinkClaim, unknown>>;
     try {
       claim = JSON.parse(this.infra.secretBox.open(Buffer.from(token, 'base64url').toString())) as typeof claim;
@@ -91,10 +91,10 @@ export class AttachmentsService {
     }
     const row = await this.repo.find(claim.id);
     const key = claim.thumb === true ? row?.thumbKey : row?.storageKey;
-    const data = row && key && (await this.storage.read(key));
-    if (!row || !data) throw new AppError('attachment/not-found', 'No such file');
-    if (claim.thumb === true) return { data, mime: THUMBNAIL_MIME, name: `${row.name.replace(/\.[^.]*$/, '')}-preview.webp` };
-    return { data, mime: row.mime, name: row.name };
+    const file = row && key && (await this.storage.read(key));
+    if (!row || !file) throw new AppError('attachment/not-found', 'No such file');
+    if (claim.thumb === true) return { ...file, mime: THUMBNAIL_MIME, name: `${row.name.replace(/\.[^.]*$/, '')}-preview.webp` };
+    return { ...file, mime: row.mime, name: row.name };
   }
 
   /** Refuses ids the sender did not upload into this chat or already used. */
