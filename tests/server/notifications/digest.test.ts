@@ -1,24 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../setup/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../../setup/app.js';
 import { buildGroup } from '../../factories/groups.js';
-import { startSmtpSink, type SmtpSink } from '../../fakes/smtp-sink.js';
+import type { SmtpSink } from '../../fakes/smtp-sink.js';
 import type { ManualClock } from '../../../server/src/infra/clock.js';
 import { CHAT_DIGEST, DIGEST_GAP_MS } from '../../../server/src/modules/notifications/notifications.triggers.js';
-import { QUICK_QUEUE } from '../jobs/support/worker.js';
 import { connected, send } from '../chat/helpers.js';
-import { MINUTE, rowsOf, setPreferences, sleep } from './support.js';
+import { MINUTE, rowsOf, setPreferences, sleep, appWithMailSink } from './support.js';
 
 let app: TestApp;
 let sink: SmtpSink;
+let mailsTo: (email: string) => SmtpSink['messages'];
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  app = await createTestApp({ env: { SMTP_URL: sink.url, ...QUICK_QUEUE } });
+  ({ app, sink, mailsTo } = await appWithMailSink());
 });
-afterAll(() => sink.close());
 
 const clock = () => app.clock as ManualClock;
-const mailsTo = (email: string) => sink.messages.filter((m) => m.to.includes(email));
 
 describe('chat messages while away, by email', () => {
   it('at most one email an hour: the first missed message is mailed, later ones wait for the hour and come together', async () => {

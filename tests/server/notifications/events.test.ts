@@ -1,25 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../../setup/app.js';
+import type { TestApp } from '../../setup/app.js';
 import { buildStudent } from '../../factories/users.js';
 import { buildGroup } from '../../factories/groups.js';
 import { buildLesson } from '../../factories/schedule.js';
 import { buildHomework } from '../../factories/homework.js';
-import { startSmtpSink, type SmtpSink } from '../../fakes/smtp-sink.js';
-import { QUICK_QUEUE } from '../jobs/support/worker.js';
+import type { SmtpSink } from '../../fakes/smtp-sink.js';
 import { connected, groupChat, send } from '../chat/helpers.js';
-import { bell, DAY, kinds, MINUTE, rowsOf, setPreferences, sleep } from './support.js';
+import { bell, DAY, kinds, MINUTE, rowsOf, setPreferences, sleep, appWithMailSink } from './support.js';
 
 let app: TestApp;
 let sink: SmtpSink;
+let mailsTo: (email: string) => SmtpSink['messages'];
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  app = await createTestApp({ env: { SMTP_URL: sink.url, ...QUICK_QUEUE } });
+  ({ app, sink, mailsTo } = await appWithMailSink());
 });
-afterAll(() => sink.close());
 
-const mailsTo = (email: string) => sink.messages.filter((m) => m.to.includes(email));
 const teacherActor = (built: { teacher: { user: { id: string } } }) => ({ userId: built.teacher.user.id, role: 'teacher' as const });
 
 describe('lesson moved or cancelled', () => {

@@ -1,7 +1,10 @@
 import request from 'supertest';
 import pg from 'pg';
 import type { NotificationKind, NotificationPageDto, NotificationPreferencesBody } from '@tp/shared';
-import type { TestApp } from '../../setup/app.js';
+import { afterAll } from 'vitest';
+import { createTestApp, type TestApp } from '../../setup/app.js';
+import { startSmtpSink, type SmtpSink } from '../../fakes/smtp-sink.js';
+import { QUICK_QUEUE } from '../jobs/support/worker.js';
 
 /** The user's bell as the client reads it. */
 export async function bell(app: TestApp, token: string, query: Record<string, string | number> = {}): Promise<NotificationPageDto> {
@@ -33,3 +36,11 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+
+/** A server (test clock, quick queue) whose mail goes to a real local SMTP sink; both closed after the file. */
+export async function appWithMailSink(): Promise<{ app: TestApp; sink: SmtpSink; mailsTo: (email: string) => SmtpSink['messages'] }> {
+  const sink = await startSmtpSink();
+  afterAll(() => sink.close());
+  const app = await createTestApp({ env: { SMTP_URL: sink.url, ...QUICK_QUEUE } });
+  return { app, sink, mailsTo: (email) => sink.messages.filter((m) => m.to.includes(email)) };
+}

@@ -26,16 +26,8 @@ export interface Recipient {
   timezone: string;
 }
 
-export interface NewNotification {
-  userId: string;
-  kind: NotificationKind;
-  subject: string;
-  data: NotificationData;
-  link: string;
-  visible: boolean;
-  digestPending: boolean;
-  at: Date;
-}
+/** A notice about to be stored: a row's facts, whether a digest waits for it, and when. */
+export type NewNotification = Pick<NotificationRow, 'userId' | 'kind' | 'subject' | 'data' | 'link' | 'visible'> & { digestPending: boolean; at: Date };
 
 const toRow = (row: Row): NotificationRow => ({
   id: String(row.id),
