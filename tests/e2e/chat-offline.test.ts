@@ -54,8 +54,11 @@ describe('chat: an offline message outlives a reload; search shows a message in 
     await signIn(s.page, student, /Я ученик/);
     await openGroupChat(s.page, group.name);
 
-    // The live connection cannot be made (the page itself still loads): the server drops the socket.
-    await s.page.route('**/socket.io/**', (route) => route.abort());
+    // The live connection cannot be made (the page itself still loads): the server drops the socket,
+    // and neither its WebSocket nor its long-polling fallback gets through until the network is back.
+    let networkBack = false;
+    await s.page.routeWebSocket(/\/socket\.io\//, (ws) => (networkBack ? ws.connectToServer() : ws.close()));
+    await s.page.route('**/socket.io/**', (route) => (networkBack ? route.continue() : route.abort()));
     for (const socket of await app.io.in(`user:${student.user.id}`).fetchSockets()) (socket as unknown as { conn: { close(): void } }).conn.close();
     await s.page.getByText('Нет связи').waitFor();
     await write(s.page, 'Написал без связи, перезагружаю');
@@ -63,10 +66,12 @@ describe('chat: an offline message outlives a reload; search shows a message in 
 
     await s.page.reload();
     await s.page.getByTestId('pending').filter({ hasText: 'Написал без связи, перезагружаю' }).waitFor();
+    // Still no connection after the reload, so the message cannot have gone yet.
+    await s.page.getByText('Нет связи').waitFor();
     await screenshot(s.page, 'chat-offline-after-reload');
     expect(await wholeHistoryOf(app, group.id)).toHaveLength(1);
 
-    await s.page.unroute('**/socket.io/**');
+    networkBack = true;
     await s.page.getByTestId('message').filter({ hasText: 'Написал без связи, перезагружаю' }).waitFor({ timeout: 30_000 });
     await expect.poll(() => s.page.getByTestId('pending').count()).toBe(0);
     // Nothing is left to resend, and a further reload sends nothing again.
