@@ -4,6 +4,9 @@ import { AppError } from '../../infra/errors.js';
 
 export const THUMBNAIL_MIME = 'image/webp';
 
+// Every upload is a new image: libvips' operation cache would only hold memory, never be hit.
+sharp.cache(false);
+
 /**
  * A small WebP preview of an uploaded image (the longer side at most LIMITS.chat.thumbnailPx), turned
  * upright by its EXIF orientation. An image that would decode to more than LIMITS.chat.imagePixels
