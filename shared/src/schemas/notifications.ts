@@ -22,7 +22,7 @@ export const DEFAULT_NOTIFICATION_PREFERENCES: Record<NotificationKind, { inApp:
  * What the notification is about, enough for either language to word it: the lesson or homework
  * title, the group, the moment, the sender and the start of the message.
  */
-export const notificationData = z.object({
+export const notificationDataDto = z.object({
   title: z.string().optional(),
   groupName: z.string().optional(),
   startAt: z.string().optional(),
@@ -32,12 +32,12 @@ export const notificationData = z.object({
   excerpt: z.string().optional(),
   score: z.string().optional(),
 });
-export type NotificationData = z.infer<typeof notificationData>;
+export type NotificationData = z.infer<typeof notificationDataDto>;
 
 export const notificationDto = z.object({
   id: uuid,
   kind: notificationKind,
-  data: notificationData,
+  data: notificationDataDto,
   /** Where a click goes, inside the app (`/app/...`). */
   link: z.string(),
   createdAt: z.string(),
