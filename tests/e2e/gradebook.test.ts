@@ -20,11 +20,19 @@ beforeAll(async () => {
 });
 
 const sql = (text: string, params: unknown[] = []) => app.infra.orm.em.fork().getConnection().execute(text, params);
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
+const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
 const STUDENT = /Я ученик/;
+/** Live changes arrive well within this; the rank and the chart are re-read at most every two seconds. */
+const SOON = { timeout: 10_000 };
 
 /** The text of one gradebook cell (`columnId`, or `=total` / `=mark` for the summary) of a student's row. */
 const cell = (page: Page, studentId: string, columnId: string) => page.locator(`[data-student="${studentId}"] [data-cell="${columnId}"]`);
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** Marks the page so a reload (which drops the mark) is caught. */
 const markPage = (page: Page) => page.evaluate(() => ((window as unknown as { __kept?: number }).__kept = 1));
@@ -90,12 +98,13 @@ describe('the live gradebook in the browser', () => {
     await t.page.keyboard.press('Escape');
 
     // 15 of 20 is 75 %: the only counted category, so the total, and mark 4 on the default scale.
-    await expect.poll(() => cell(a.page, ivan!.user.id, columnId).innerText()).toBe('15');
-    await expect.poll(() => cell(a.page, ivan!.user.id, '=total').innerText()).toBe('75');
-    await expect.poll(() => cell(a.page, maria!.user.id, '=total').innerText()).toBe('90');
-    await expect.poll(() => s.page.getByTestId('my-total').innerText()).toBe('75');
-    await expect.poll(() => s.page.locator(`[data-cell="${columnId}"]`).innerText()).toContain('15');
+    await expect.poll(() => cell(a.page, ivan!.user.id, columnId).innerText(), SOON).toBe('15');
+    await expect.poll(() => cell(a.page, ivan!.user.id, '=total').innerText(), SOON).toBe('75');
+    await expect.poll(() => cell(a.page, maria!.user.id, '=total').innerText(), SOON).toBe('90');
+    await expect.poll(() => s.page.getByTestId('my-total').innerText(), SOON).toBe('75');
+    await expect.poll(() => s.page.locator(`[data-cell="${columnId}"]`).innerText(), SOON).toContain('15');
     expect(await s.page.getByTestId('my-mark').innerText()).toBe('4');
+    await expect.poll(() => s.page.getByTestId('my-rank').innerText(), SOON).toBe('Место в группе: 2 из 2');
     // Ivan's page holds his own row only: Maria's comment and points never reach it.
     expect(await s.page.getByText('Отлично').count()).toBe(0);
     expect(await pageKept(a.page)).toBe(true);
@@ -109,10 +118,21 @@ describe('the live gradebook in the browser', () => {
     await header.getByRole('button').click();
     await ivanInput.fill('20');
     await t.page.getByRole('button', { name: 'Сохранить баллы' }).click();
-    await expect.poll(() => cell(a.page, ivan!.user.id, '=total').innerText()).toBe('100');
-    await expect.poll(() => s.page.getByTestId('my-mark').innerText()).toBe('5');
+    await expect.poll(() => cell(a.page, ivan!.user.id, '=total').innerText(), SOON).toBe('100');
+    await expect.poll(() => s.page.getByTestId('my-mark').innerText(), SOON).toBe('5');
+    await expect.poll(() => s.page.getByTestId('my-rank').innerText(), SOON).toBe('Место в группе: 1 из 2');
+    await shot(s.page, 'student-grades-phone-full', true);
     expect(await pageKept(s.page)).toBe(true);
     await t.page.keyboard.press('Escape');
+
+    // Downloads: named after the group, the CSV opens right in Excel (BOM) and has the table's numbers.
+    const [csv] = await Promise.all([t.page.waitForEvent('download'), t.page.getByRole('button', { name: 'Скачать CSV' }).click()]);
+    expect(csv.suggestedFilename()).toMatch(/9-А алгебра.*\.csv$/);
+    const text = await streamText(await csv.createReadStream());
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain('Петров Иван');
+    const [xlsx] = await Promise.all([t.page.waitForEvent('download'), t.page.getByRole('button', { name: 'Скачать XLSX' }).click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
 
     // The teacher's dashboard and settings tabs.
     await t.page.getByRole('tab', { name: 'Обзор группы' }).click();
@@ -154,16 +174,16 @@ describe('the live gradebook in the browser', () => {
     await marking.page.keyboard.press('p');
     await marking.page.keyboard.press('a');
     await marking.page.keyboard.press('Control+s');
-    await expect.poll(() => marking.page.getByTestId('attendance-state').innerText()).toBe('Сохранено');
+    await expect.poll(() => marking.page.getByTestId('attendance-state').innerText(), SOON).toBe('Сохранено');
 
     // The lesson's first marks add its column: 2 of 2 for Boris (present), 0 for Vera (absent).
     const columnId = `att:${lesson.id}`;
-    await expect.poll(() => cell(book.page, boris!.user.id, columnId).innerText()).toBe('2');
-    await expect.poll(() => cell(book.page, vera!.user.id, columnId).innerText()).toBe('0');
-    await expect.poll(() => cell(book.page, boris!.user.id, '=total').innerText()).toBe('100');
+    await expect.poll(() => cell(book.page, boris!.user.id, columnId).innerText(), SOON).toBe('2');
+    await expect.poll(() => cell(book.page, vera!.user.id, columnId).innerText(), SOON).toBe('0');
+    await expect.poll(() => cell(book.page, boris!.user.id, '=total').innerText(), SOON).toBe('100');
     expect(await cell(book.page, vera!.user.id, columnId).getAttribute('class')).toContain('missing');
-    await expect.poll(() => s.page.getByTestId('my-total').innerText()).toBe('100');
-    await expect.poll(() => s.page.locator(`[data-cell="${columnId}"]`).innerText()).toContain('2');
+    await expect.poll(() => s.page.getByTestId('my-total').innerText(), SOON).toBe('100');
+    await expect.poll(() => s.page.locator(`[data-cell="${columnId}"]`).innerText(), SOON).toContain('2');
 
     // A correction is one cell: Boris late → 1 of 2.
     await marking.page.getByTestId('attendance-list').focus();
@@ -171,8 +191,8 @@ describe('the live gradebook in the browser', () => {
     await marking.page.keyboard.press('k');
     await marking.page.keyboard.press('l');
     await marking.page.keyboard.press('Control+s');
-    await expect.poll(() => cell(book.page, boris!.user.id, columnId).innerText()).toBe('1');
-    await expect.poll(() => s.page.getByTestId('my-total').innerText()).toBe('50');
+    await expect.poll(() => cell(book.page, boris!.user.id, columnId).innerText(), SOON).toBe('1');
+    await expect.poll(() => s.page.getByTestId('my-total').innerText(), SOON).toBe('50');
     expect(await pageKept(book.page)).toBe(true);
     expect(await pageKept(s.page)).toBe(true);
     await shot(book.page, 'attendance-gradebook-desktop');

@@ -3,7 +3,11 @@ import { Chart, type ChartConfiguration } from 'chart.js';
 /** A theme colour from the page's CSS variables, so charts follow the app's palette. */
 export const themeColor = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-const axis = (extra: Record<string, unknown> = {}) => ({ ticks: { color: themeColor('--muted') }, grid: { color: themeColor('--border') }, ...extra });
+const axis = ({ ticks, ...extra }: Record<string, unknown> = {}) => ({
+  ticks: { color: themeColor('--muted'), ...(ticks as object | undefined) },
+  grid: { color: themeColor('--border') },
+  ...extra,
+});
 
 /**
  * A chart drawn without animation that the caller fills in place (`data` replaced, then `update()`);
