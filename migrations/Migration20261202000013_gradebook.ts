@@ -55,17 +55,31 @@ export class Migration20261202000013_gradebook extends Migration {
         total double precision null,
         primary key (group_id, student_id)
       );`);
-    // Whether gradebook_rows holds every current student of the group, computed from the sources.
+    // Per column: the sum and count of the kept percentages, moved by each row's change (its average in O(1)).
+    this.addSql(`
+      create table gradebook_column_stats (
+        group_id uuid not null references groups(id) on delete cascade,
+        column_id varchar(64) not null,
+        sum double precision not null,
+        n int not null,
+        primary key (group_id, column_id)
+      );`);
+    // Whether gradebook_rows holds every current student of the group, computed from the sources, and
+    // the sums and counts of the category percentages and totals (their averages in O(1)).
     this.addSql(`
       create table gradebook_cache (
         group_id uuid primary key references groups(id) on delete cascade,
         fresh boolean not null default false,
         -- the columns and settings the rows were computed with: a change means a full recompute
-        signature text not null default ''
+        signature text not null default '',
+        attendance_sum double precision not null default 0, attendance_n int not null default 0,
+        homework_sum double precision not null default 0, homework_n int not null default 0,
+        control_sum double precision not null default 0, control_n int not null default 0,
+        total_sum double precision not null default 0, total_n int not null default 0
       );`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop table if exists gradebook_cache, gradebook_rows, control_point_scores, control_points, gradebook_settings;`);
+    this.addSql(`drop table if exists gradebook_cache, gradebook_column_stats, gradebook_rows, control_point_scores, control_points, gradebook_settings;`);
   }
 }

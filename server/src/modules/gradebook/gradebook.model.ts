@@ -73,7 +73,8 @@ export function rowOf(student: StudentInfo, cells: Array<GradebookCell | null>, 
 
 export interface BuiltTable {
   dto: GradebookDto;
-  kept: CachedRow[];
+  /** The rows to keep for live updates (worked out only when they are to be written). */
+  kept: () => CachedRow[];
 }
 
 /** The whole table as its teacher sees it, and the rows to keep for live updates. */
@@ -94,7 +95,7 @@ export function buildTable(model: GradebookModel, seq: number, now: Date): Built
       rows,
       averages: calc.averages,
     },
-    kept: model.students.map((student, i) => keptRow(student.id, columns, model.cells[i]!, calc.rows[i]!)),
+    kept: () => model.students.map((student, i) => keptRow(student.id, columns, model.cells[i]!, calc.rows[i]!)),
   };
 }
 

@@ -217,18 +217,20 @@ export class GradebookRepository {
     return rows.map((r) => ({ controlPointId: r.control_point_id as string, studentId: r.student_id as string, pointsH: num(r.points_h), excused: Boolean(r.excused), comment: (r.comment as string | null) ?? null }));
   }
 
-  /** Every score of the group's control points (or one student's), current members only: one statement. */
+  /** Every score of the group's control points (or one student's), current members only: one statement, one JSON value. */
   async controlCells(groupId: string, studentId?: string): Promise<Array<{ controlPointId: string; studentId: string; cell: GradebookCell }>> {
-    const rows = await this.run(
-      `select s.control_point_id, s.student_id, s.points_h, s.excused, s.comment from control_point_scores s
+    const [row] = await this.run(
+      `select coalesce(json_agg(json_build_array(s.control_point_id, s.student_id, case when s.excused then null else round(s.points_h / 100.0, 2) end, s.excused, s.comment)), '[]') as cells
+       from control_point_scores s
        join control_points c on c.id = s.control_point_id join group_members m on m.group_id = c.group_id and m.student_id = s.student_id
        where c.group_id = ? ${studentId ? 'and s.student_id = ?' : ''} and (s.points_h is not null or s.excused)`,
       studentId ? [groupId, studentId] : [groupId],
     );
-    return rows.map((r) => {
-      const cell: GradebookCell = r.excused ? [null, 'excused'] : [Number(r.points_h) / 100, 'scored'];
-      if (r.comment) cell.push(r.comment as string);
-      return { controlPointId: r.control_point_id as string, studentId: r.student_id as string, cell };
+    const tuples = (typeof row!.cells === 'string' ? JSON.parse(row!.cells) : row!.cells) as Array<[string, string, number | null, boolean, string | null]>;
+    return tuples.map(([controlPointId, student, points, excused, comment]) => {
+      const cell: GradebookCell = excused ? [null, 'excused'] : [Number(points), 'scored'];
+      if (comment) cell.push(comment);
+      return { controlPointId, studentId: student, cell };
     });
   }
 
@@ -244,7 +246,10 @@ export class GradebookRepository {
     await this.run(`insert into gradebook_cache (group_id, fresh) values (?, false) on conflict (group_id) do update set fresh = false`, [groupId]);
   }
 
-  /** Replaces every kept row of the group with `rows` and marks it fresh, in one statement. */
+  /**
+   * Replaces every kept row of the group with `rows`, recounts the column and category sums from them
+   * and marks the rows fresh, in one statement.
+   */
   async replaceRows(groupId: string, rows: CachedRow[], signature: string): Promise<void> {
     await this.run(
       `with data as (
@@ -256,43 +261,102 @@ export class GradebookRepository {
          select ?, student_id, percents, attendance, homework, control, total from data
          on conflict (group_id, student_id) do update set percents = excluded.percents, attendance = excluded.attendance,
            homework = excluded.homework, control = excluded.control, total = excluded.total
+       ), per_column as (
+         select e.key as column_id, sum(e.value::float8) as sum, count(*)::int as n from data, jsonb_each_text(data.percents) e group by e.key
+       ), columns_gone as (
+         delete from gradebook_column_stats c where c.group_id = ? and not exists (select 1 from per_column p where p.column_id = c.column_id)
+       ), columns_written as (
+         insert into gradebook_column_stats (group_id, column_id, sum, n) select ?, column_id, sum, n from per_column
+         on conflict (group_id, column_id) do update set sum = excluded.sum, n = excluded.n
        )
-       insert into gradebook_cache (group_id, fresh, signature) values (?, true, ?)
-       on conflict (group_id) do update set fresh = true, signature = excluded.signature`,
-      [JSON.stringify(rows.map(toJsonRow)), groupId, groupId, groupId, signature],
+       insert into gradebook_cache (group_id, fresh, signature, attendance_sum, attendance_n, homework_sum, homework_n, control_sum, control_n, total_sum, total_n)
+       select ?, true, ?, coalesce(sum(attendance), 0), count(attendance), coalesce(sum(homework), 0), count(homework),
+              coalesce(sum(control), 0), count(control), coalesce(sum(total), 0), count(total) from data
+       on conflict (group_id) do update set fresh = true, signature = excluded.signature,
+         attendance_sum = excluded.attendance_sum, attendance_n = excluded.attendance_n, homework_sum = excluded.homework_sum,
+         homework_n = excluded.homework_n, control_sum = excluded.control_sum, control_n = excluded.control_n,
+         total_sum = excluded.total_sum, total_n = excluded.total_n`,
+      [JSON.stringify(rows.map(toJsonRow)), groupId, groupId, groupId, groupId, groupId, signature],
     );
   }
 
-  /** Writes one student's kept row (or removes it), then answers the averages it moved: one statement. */
+  /**
+   * Writes one student's kept row (or removes it) and moves the column and category sums by the
+   * difference from the row it replaces, then answers the averages of `columnIds` and of the
+   * categories: one statement, whatever the group's size.
+   */
   async writeRowAndAverages(
     groupId: string,
     studentId: string,
     row: CachedRow | null,
     columnIds: string[],
   ): Promise<{ columns: Record<string, number | null>; categories: Record<CategoryKey, number | null>; total: number | null }> {
+    const next = row ?? { percents: {}, attendance: null, homework: null, control: null, total: null };
     const write = row
-      ? `insert into gradebook_rows (group_id, student_id, percents, attendance, homework, control, total) values (?, ?, ?::jsonb, ?, ?, ?, ?)
+      ? `insert into gradebook_rows (group_id, student_id, percents, attendance, homework, control, total)
+         select ?, ?, percents, attendance, homework, control, total from next
          on conflict (group_id, student_id) do update set percents = excluded.percents, attendance = excluded.attendance,
-           homework = excluded.homework, control = excluded.control, total = excluded.total returning *`
-      : `delete from gradebook_rows where group_id = ? and student_id = ? returning *`;
-    const writeParams = row ? [groupId, studentId, JSON.stringify(row.percents), row.attendance, row.homework, row.control, row.total] : [groupId, studentId];
-    // the written row is not visible to the same statement's reads: swap it in by hand
+           homework = excluded.homework, control = excluded.control, total = excluded.total`
+      : `delete from gradebook_rows where group_id = ? and student_id = ?`;
+    // sub-statements share one snapshot: `old` is the row as it was before this statement wrote it
     const [result] = await this.run(
-      `with w as (${write}),
-       rows_now as (
-         select percents, attendance, homework, control, total from gradebook_rows where group_id = ? and student_id <> ?
-         union all select percents, attendance, homework, control, total from w ${row ? '' : 'where false'}
+      `with next as (
+         select ?::jsonb as percents, ?::float8 as attendance, ?::float8 as homework, ?::float8 as control, ?::float8 as total
+       ), old as (
+         select percents, attendance, homework, control, total from gradebook_rows where group_id = ? and student_id = ? for update
+       ), w as (${write}),
+       delta as (
+         select c as column_id, (next.percents ->> c)::float8 as nv, (select (old.percents ->> c)::float8 from old) as ov
+         from unnest(?::text[]) as c cross join next
+       ), moved as (
+         insert into gradebook_column_stats (group_id, column_id, sum, n)
+         select ?, column_id, coalesce(nv, 0) - coalesce(ov, 0), (nv is not null)::int - (ov is not null)::int from delta
+         on conflict (group_id, column_id) do update set sum = gradebook_column_stats.sum + excluded.sum, n = gradebook_column_stats.n + excluded.n
+         returning column_id, sum, n
+       ), was as (
+         select coalesce((select attendance from old), null) as attendance, (select homework from old) as homework,
+                (select control from old) as control, (select total from old) as total
+       ), totals as (
+         update gradebook_cache g set
+           attendance_sum = attendance_sum + coalesce(next.attendance, 0) - coalesce(was.attendance, 0),
+           attendance_n = attendance_n + (next.attendance is not null)::int - (was.attendance is not null)::int,
+           homework_sum = homework_sum + coalesce(next.homework, 0) - coalesce(was.homework, 0),
+           homework_n = homework_n + (next.homework is not null)::int - (was.homework is not null)::int,
+           control_sum = control_sum + coalesce(next.control, 0) - coalesce(was.control, 0),
+           control_n = control_n + (next.control is not null)::int - (was.control is not null)::int,
+           total_sum = total_sum + coalesce(next.total, 0) - coalesce(was.total, 0),
+           total_n = total_n + (next.total is not null)::int - (was.total is not null)::int
+         from next, was where g.group_id = ?
+         returning g.*
        )
-       select avg(attendance) as attendance, avg(homework) as homework, avg(control) as control, avg(total) as total,
-              (select coalesce(jsonb_object_agg(c, a), '{}'::jsonb) from (
-                 select c, avg((r.percents ->> c)::float8) as a from unnest(?::text[]) as c cross join rows_now r group by c
-               ) x) as columns
-       from rows_now`,
-      [...writeParams, groupId, studentId, textArray(columnIds)],
+       select (select coalesce(jsonb_object_agg(column_id, case when n > 0 then sum / n end), '{}'::jsonb) from moved) as columns,
+              case when attendance_n > 0 then attendance_sum / attendance_n end as attendance,
+              case when homework_n > 0 then homework_sum / homework_n end as homework,
+              case when control_n > 0 then control_sum / control_n end as control,
+              case when total_n > 0 then total_sum / total_n end as total
+       from totals`,
+      [
+        JSON.stringify(next.percents),
+        next.attendance,
+        next.homework,
+        next.control,
+        next.total,
+        groupId,
+        studentId,
+        groupId,
+        studentId,
+        textArray(columnIds),
+        groupId,
+        groupId,
+      ],
     );
-    const columns = (result!.columns ?? {}) as Record<string, number | null>;
+    const columns = ((result?.columns ?? {}) as Record<string, number | null>) ?? {};
     for (const id of columnIds) if (!(id in columns)) columns[id] = null;
-    return { columns, categories: { attendance: num(result!.attendance), homework: num(result!.homework), control: num(result!.control) }, total: num(result!.total) };
+    return {
+      columns,
+      categories: { attendance: num(result?.attendance), homework: num(result?.homework), control: num(result?.control) },
+      total: num(result?.total),
+    };
   }
 }
 

@@ -39,7 +39,7 @@ export class GradebookTables {
     const [model, cache] = await Promise.all([this.model(group), this.repo.cacheState(group.id)]);
     const built = buildTable(model, seq, this.infra.clock.now());
     const sig = signature(model.columns, model.settings);
-    if (!cache.fresh || cache.signature !== sig) await this.repo.replaceRows(group.id, built.kept, sig);
+    if (!cache.fresh || cache.signature !== sig) await this.repo.replaceRows(group.id, built.kept(), sig);
     return { model, table: built.dto, signature: sig };
   }
 

@@ -43,8 +43,9 @@ export class HomeworkGradebookRepository {
 
   async cells(groupId: string, now: Date, studentId?: string): Promise<HomeworkCellRow[]> {
     const onlyStudent = (alias: string) => (studentId ? `and ${alias}.student_id = ?` : '');
-    const params = studentId ? [groupId, studentId, studentId, studentId, groupId] : [groupId, groupId];
-    const rows = await this.base.run(
+    const params = studentId ? [groupId, studentId, studentId, studentId, groupId, now] : [groupId, groupId, now];
+    // one JSON value for the whole group: PostgreSQL builds it, one JSON.parse reads it
+    const [row] = await this.base.run(
       `with hw as (select id, grade_by from homework where group_id = ? and status <> 'draft'),
        counted as (
          select distinct on (a.homework_id, a.student_id) a.homework_id, a.student_id, a.state, a.score_h
@@ -65,31 +66,28 @@ export class HomeworkGradebookRepository {
          select coalesce(c.homework_id, m.homework_id) as homework_id, coalesce(c.student_id, m.student_id) as student_id,
                 c.state, c.score_h, m.excused, m.missed_at, m.backlog_until, m.closed_at
          from counted c full join marks m on m.homework_id = c.homework_id and m.student_id = c.student_id
+       ),
+       cells as (
+         select coalesce(j.homework_id, o.homework_id) as homework_id, coalesce(j.student_id, o.student_id) as student_id,
+                j.state, j.score_h, coalesce(j.excused, false) as excused, j.missed_at, j.backlog_until, j.closed_at,
+                o.homework_id is not null as open
+         from joined j full join opened o on o.homework_id = j.homework_id and o.student_id = j.student_id
+         join group_members gm on gm.group_id = ? and gm.student_id = coalesce(j.student_id, o.student_id)
+       ),
+       -- a submission (also a late one from the backlog) replaces the missed 0
+       judged as (
+         select homework_id, student_id,
+                case when excused then 'excused' when state = 'graded' then 'graded' when state = 'submitted' then 'submitted'
+                     when missed_at is not null then case when closed_at is null and backlog_until > ? then 'backlog' else 'missed' end
+                     when open then 'in_progress' end as status,
+                case when excused then null when state = 'graded' then round(score_h / 100.0, 2) when state = 'submitted' then null
+                     when missed_at is not null then 0 end as points
+         from cells
        )
-       select coalesce(j.homework_id, o.homework_id) as homework_id, coalesce(j.student_id, o.student_id) as student_id,
-              j.state, j.score_h, coalesce(j.excused, false) as excused, j.missed_at, j.backlog_until, j.closed_at,
-              o.homework_id is not null as open
-       from joined j full join opened o on o.homework_id = j.homework_id and o.student_id = j.student_id
-       join group_members gm on gm.group_id = ? and gm.student_id = coalesce(j.student_id, o.student_id)`,
+       select coalesce(json_agg(json_build_array(homework_id, student_id, points, status)), '[]') as cells from judged where status is not null`,
       params,
     );
-    const cells: HomeworkCellRow[] = [];
-    for (const row of rows) {
-      const cell = toCell(row, now);
-      if (cell) cells.push({ homeworkId: row.homework_id as string, studentId: row.student_id as string, cell });
-    }
-    return cells;
+    const tuples = (typeof row!.cells === 'string' ? JSON.parse(row!.cells) : row!.cells) as Array<[string, string, number | null, string]>;
+    return tuples.map(([homeworkId, studentId, points, status]) => ({ homeworkId, studentId, cell: [points === null ? null : Number(points), status] }));
   }
-}
-
-function toCell(row: Record<string, unknown>, now: Date): GradebookCell | null {
-  if (row.excused) return [null, 'excused'];
-  // a submission (also a late one from the backlog) replaces the missed 0
-  if (row.state === 'graded') return [Number(row.score_h) / 100, 'graded'];
-  if (row.state === 'submitted') return [null, 'submitted'];
-  if (row.missed_at) {
-    const inBacklog = !row.closed_at && row.backlog_until && new Date(row.backlog_until as string) > now;
-    return [0, inBacklog ? 'backlog' : 'missed'];
-  }
-  return row.open ? [null, 'in_progress'] : null;
 }
