@@ -115,10 +115,13 @@ describe('the live gradebook in the browser', () => {
 
     // A changed score arrives as one cell event and flashes in the admin's table.
     await ivanInput.waitFor({ state: 'detached' });
+    await t.page.setViewportSize({ width: 390, height: 844 });
     await header.getByRole('button').click();
+    await shot(t.page, 'teacher-score-sheet-phone');
     await ivanInput.fill('20');
     await t.page.getByRole('button', { name: 'Сохранить баллы' }).click();
     await expect.poll(() => cell(a.page, ivan!.user.id, '=total').innerText(), SOON).toBe('100');
+    await t.page.setViewportSize({ width: 1280, height: 800 });
     await expect.poll(() => s.page.getByTestId('my-mark').innerText(), SOON).toBe('5');
     await expect.poll(() => s.page.getByTestId('my-rank').innerText(), SOON).toBe('Место в группе: 1 из 2');
     await shot(s.page, 'student-grades-phone-full', true);
@@ -237,6 +240,10 @@ describe('the live gradebook in the browser', () => {
     await t.page.locator('[data-student] .name', { hasText: /Студент 1[45]\d/ }).first().waitFor();
     expect(await cells()).toBeLessThan(MAX_CELL_ELEMENTS);
     await shot(t.page, 'large-gradebook-phone');
+    await t.page.getByRole('button', { name: 'EN', exact: true }).click();
+    await t.page.getByRole('columnheader', { name: 'Student' }).waitFor();
+    await t.page.getByRole('tab', { name: 'Group overview' }).waitFor();
+    await shot(t.page, 'large-gradebook-phone-en');
     console.log(`300 × 200 gradebook: first rows drawn ${openMs} ms after navigation; ${first} cell elements in the page`);
   });
 });
