@@ -172,8 +172,27 @@ describe('the gradebook table', () => {
     expect(s2.reasons).toEqual(expect.arrayContaining([{ code: 'low_attendance', value: 50 }]));
     const progress = (await api.get(`/api/groups/${built.group.id}/gradebook/students/${built.students[0]!.user.id}/progress`)).body;
     expect(progress.rank).toBe(1);
-    expect(progress.points.at(-1)).toMatchObject({ total: rowOf(await table(), built.students[0]!.user.id).total });
+    const now = await table();
+    // every column is dated, so the last point is the table as it is now
+    expect(progress.points.at(-1)).toMatchObject({ total: rowOf(now, built.students[0]!.user.id).total, groupTotal: now.averages.total, groupCategories: now.averages.categories });
     expect(progress.points[0]).toMatchObject({ date: '2026-03-01', total: 70 });
     expect((await api.get(`/api/groups/${built.group.id}/gradebook/dashboard?threshold=101`)).status).toBe(400);
+  });
+
+  it('a student sees no score of homework whose results are not released yet: not in the cell, the total or the average', async () => {
+    const group = await buildGroup(app, { studentCount: 2 });
+    const hw = await buildHomework(app, group, { releaseResults: 'manual', questions: sampleQuestions().slice(2, 3) });
+    await submitHomework(app, group, 0, hw.homework.id, rightAnswers(hw.questions));
+    const url = `/api/groups/${group.group.id}/gradebook`;
+    const teacherView = (await (await apiNow(app, group.teacher.user)).get(url)).body as GradebookDto;
+    expect(teacherView.rows.find((r) => r.student.id === group.students[0]!.user.id)).toMatchObject({ cells: [[1, 'graded']], total: 100 });
+    const student = await apiNow(app, group.students[0]!.user);
+    const hidden = (await student.get(url)).body as GradebookDto;
+    expect(hidden.rows).toEqual([expect.objectContaining({ cells: [[null, 'submitted']], total: null, mark: null })]);
+    expect(hidden.averages).toEqual({ columns: [null], categories: { attendance: null, homework: null, control: null }, total: null });
+    await app.ctx.services.homework.releaseResults({ userId: group.teacher.user.id, role: 'teacher' }, hw.homework.id);
+    const released = (await student.get(url)).body as GradebookDto;
+    expect(released.rows[0]).toMatchObject({ cells: [[1, 'graded']], total: 100 });
+    expect(released.averages.columns).toEqual([100]);
   });
 });

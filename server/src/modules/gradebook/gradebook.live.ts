@@ -172,5 +172,10 @@ function fullAverages(table: GradebookDto): GradebookAveragesPatch {
 function hideFromStudent(columns: ModelColumn[], averages: GradebookAveragesPatch): GradebookAveragesPatch {
   const hidden = new Set(columns.filter((c) => c.hiddenFromStudents).map((c) => c.id));
   if (!hidden.size) return averages;
-  return { ...averages, columns: Object.fromEntries(Object.entries(averages.columns).map(([id, value]) => [id, hidden.has(id) ? null : value])) };
+  // as in the snapshot (studentAverages): hidden scores would show through the homework and total averages
+  return {
+    columns: Object.fromEntries(Object.entries(averages.columns).map(([id, value]) => [id, hidden.has(id) ? null : value])),
+    categories: { ...averages.categories, homework: null },
+    total: null,
+  };
 }

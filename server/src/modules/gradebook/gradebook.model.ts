@@ -99,9 +99,17 @@ export function buildTable(model: GradebookModel, seq: number, now: Date): Built
   };
 }
 
-/** Averages as a student may see them: none for homework whose scores are not released. */
+/**
+ * Averages as a student may see them: none for homework whose scores are not released, and — while
+ * any is unreleased — no homework or total average either (they would give the hidden scores away).
+ */
 export function studentAverages(columns: ModelColumn[], averages: GradebookAverages): GradebookAverages {
-  return { ...averages, columns: averages.columns.map((value, i) => (columns[i]!.hiddenFromStudents ? null : value)) };
+  if (!columns.some((c) => c.hiddenFromStudents)) return averages;
+  return {
+    columns: averages.columns.map((value, i) => (columns[i]!.hiddenFromStudents ? null : value)),
+    categories: { ...averages.categories, homework: null },
+    total: null,
+  };
 }
 
 /** The table cut down to one student's own row, with the group's averages. */

@@ -77,8 +77,8 @@ export function gradebookRoutes({ infra, services }: AppContext): Router {
   });
   router.get('/groups/:id/gradebook/students/:studentId/progress', async (req, res) => {
     const { id, studentId } = params(req, progressParams);
-    const { model, table } = await gradebook.progressTable(who(req), id, studentId);
-    res.json(progress(model, table, studentId));
+    const { model, table, asStudent } = await gradebook.progressTable(who(req), id, studentId);
+    res.json(progress(model, table, studentId, asStudent));
   });
 
   router.get('/me/grades', requireRole('student'), async (req, res) => {

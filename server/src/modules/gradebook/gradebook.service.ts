@@ -84,12 +84,12 @@ export class GradebookService {
   }
 
   /** The table behind a student's progress chart: the group's teacher or an admin, or that student. */
-  async progressTable(actor: Actor, groupId: string, studentId: string): Promise<{ model: GradebookModel; table: GradebookDto }> {
+  async progressTable(actor: Actor, groupId: string, studentId: string): Promise<{ model: GradebookModel; table: GradebookDto; asStudent: boolean }> {
     const access = await this.access(actor, groupId);
     if (access.view === 'own' && studentId !== actor.userId) throw new AppError('auth/forbidden', 'Only your own progress');
     const built = await this.tables.build(access.group);
     if (!built.model.students.some((s) => s.id === studentId)) throw new AppError('group/student-not-found', 'Not a student of this group');
-    return built;
+    return { ...built, asStudent: access.view === 'own' };
   }
 
   /** `GET /api/me/grades`: the student's groups, or their own row of one. */
