@@ -59,7 +59,7 @@ try {
   const sent = await all<{ acked: number; failed: number; reasons: Record<string, number>; perChat: Record<string, number>; seconds: number }>({ type: 'send', rate: rate / processCount, seconds }, 'sent');
   const statsAfter = await Promise.all(nodes.map((n) => n.child.ask<NodeStats>({ type: 'loop' }, 'loop')));
   await sleep(3_000);
-  const reports = await all<{ received: Record<string, number[]>; duplicates: number; inversions: number; latencies: number[]; ackLatencies: number[]; loopP99: number; loopMax: number }>({ type: 'report' }, 'report');
+  const reports = await all<{ received: Record<string, number[]>; duplicates: number; inversions: number; latencies: number[]; ackLatencies: number[]; drops: Record<string, number>; loopP99: number; loopMax: number }>({ type: 'report' }, 'report');
 
   const perChat = new Map<string, number>();
   for (const s of sent) for (const [chatId, n] of Object.entries(s.perChat)) perChat.set(chatId, (perChat.get(chatId) ?? 0) + n);
@@ -78,7 +78,9 @@ try {
   const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   const at = (q: number) => quantile(latencies, q);
   const acked = sent.reduce((n, s) => n + s.acked, 0);
-  console.log(`  messages sent       ${acked} acknowledged, ${sent.reduce((n, s) => n + s.failed, 0)} refused or unanswered ${JSON.stringify(Object.assign({}, ...sent.map((s) => s.reasons)))}, in ${Math.max(...sent.map((s) => s.seconds)).toFixed(1)} s`);
+  const reasons: Record<string, number> = {};
+  for (const s of sent) for (const [reason, n] of Object.entries(s.reasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
+  console.log(`  messages sent       ${acked} acknowledged, ${sent.reduce((n, s) => n + s.failed, 0)} refused or unanswered ${JSON.stringify(reasons)}, in ${Math.max(...sent.map((s) => s.seconds)).toFixed(1)} s`);
   console.log(`  deliveries          ${unique} / ${expected}`);
   console.log(`  latency             p50 ${at(0.5)} ms   p95 ${at(0.95)} ms   p99 ${at(0.99)} ms   max ${latencies.at(-1)} ms`);
   console.log(`  send acknowledged   p50 ${quantile(ackLatencies, 0.5)} ms   p95 ${quantile(ackLatencies, 0.95)} ms   p99 ${quantile(ackLatencies, 0.99)} ms`);
@@ -86,7 +88,9 @@ try {
   const nodeLines = nodes.map((_, i) => `${Math.round((statsAfter[i]!.cpuMs - statsBefore[i]!.cpuMs) / sendSeconds / 10)}% of a core, loop delay p99 ${statsAfter[i]!.loopP99} ms max ${statsAfter[i]!.loopMax} ms`);
   console.log(`  server nodes        ${nodeLines.join('; ')}`);
   console.log(`  client processes    ${reports.map((r) => `loop delay p99 ${r.loopP99} ms max ${r.loopMax} ms`).join('; ')}`);
-  console.log(`  lost                ${expected - unique}`);
+  const drops: Record<string, number> = {};
+  for (const r of reports) for (const [reason, n] of Object.entries(r.drops)) drops[reason] = (drops[reason] ?? 0) + n;
+  console.log(`  lost                ${expected - unique}${Object.keys(drops).length ? ` (connections dropped during the run: ${JSON.stringify(drops)})` : ''}`);
   console.log(`  duplicated          ${reports.reduce((n, r) => n + r.duplicates, 0)}`);
   console.log(`  out of order        ${reports.reduce((n, r) => n + r.inversions, 0)} arrivals came after a higher seq of their chat (sends committed on two nodes race to Redis); the page orders by seq, so what it shows is in order`);
   console.log(`  server heap         ${kb(heapPerConnection)} per connection`);

@@ -25,6 +25,8 @@ interface Member {
 const members: Member[] = [];
 const latencies: number[] = [];
 const ackLatencies: number[] = [];
+/** Connections that closed during the run, by reason: a dropped member misses what follows. */
+const drops: Record<string, number> = {};
 /** How late this process's own loop ran: a late loop inflates every latency it records. */
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 const reply = (message: unknown) => process.send?.(message);
@@ -42,7 +44,10 @@ function connect(identity: Identity): Promise<boolean> {
       member.seen.add(message.seq);
       member.lastSeq = Math.max(member.lastSeq, message.seq);
     });
-    socket.once('session:ready', () => resolve(true));
+    socket.once('session:ready', () => {
+      socket.on('disconnect', (reason) => void (drops[reason] = (drops[reason] ?? 0) + 1));
+      resolve(true);
+    });
     socket.once('connect_error', () => resolve(false));
     members.push(member);
   });
@@ -105,6 +110,7 @@ process.on('message', async (command: Command) => {
       inversions: members.reduce((n, m) => n + m.inversions, 0),
       latencies,
       ackLatencies,
+      drops,
       loopP99: Math.round(loopDelay.percentile(99) / 1e6),
       loopMax: Math.round(loopDelay.max / 1e6),
     });

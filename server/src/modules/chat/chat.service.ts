@@ -62,7 +62,7 @@ export class ChatService {
     this.people = new ChatPeopleRepository(infra.orm);
     this.sendLimiter = infra.limiter('chat-send', infra.env.CHAT_SEND_BURST ?? LIMITS.chat.burst, LIMITS.chat.burstSeconds);
     const sendRepo = new ChatSendRepository(infra.orm);
-    this.sends = new MicroBatcher((inputs) => sendRepo.store(inputs), { maxInFlight: 2 });
+    this.sends = new MicroBatcher((inputs) => sendRepo.store(inputs), { maxInFlight: 4 });
   }
 
   /** Set by the composition root: files sent with messages. */
