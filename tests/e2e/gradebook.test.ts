@@ -146,6 +146,24 @@ describe('the live gradebook in the browser', () => {
     await t.page.getByTestId('gradebook-settings').waitFor();
     await shot(t.page, 'teacher-settings-desktop');
     await t.page.getByText('Действует: 100%').waitFor();
+
+    // Marks switched off: the mark column leaves the admin's table and the student's page.
+    await t.page.getByLabel('Ставить оценку по шкале').uncheck();
+    await t.page.getByTestId('gradebook-settings').getByRole('button', { name: 'Сохранить' }).click();
+    await t.page.getByText('Настройки сохранены').waitFor();
+    await expect.poll(() => cell(a.page, ivan!.user.id, '=mark').count(), SOON).toBe(0);
+    await expect.poll(() => s.page.getByTestId('my-mark').count(), SOON).toBe(0);
+
+    // Deleting the control point asks first; then its column is gone everywhere.
+    await t.page.getByRole('tab', { name: 'Таблица' }).click();
+    await header.getByRole('button').click();
+    await t.page.getByRole('button', { name: 'Контрольная точка…' }).click();
+    await t.page.getByTestId('control-point-form').getByRole('button', { name: 'Удалить' }).click();
+    await t.page.getByTestId('confirm-dialog').getByRole('button', { name: 'Удалить' }).click();
+    await expect.poll(() => a.page.locator(`[data-column="${columnId}"]`).count(), SOON).toBe(0);
+    await expect.poll(() => s.page.locator(`[data-cell="${columnId}"]`).count(), SOON).toBe(0);
+    expect(await pageKept(a.page)).toBe(true);
+    expect(await pageKept(s.page)).toBe(true);
   });
 
   it('a teacher marks attendance in one browser; the gradebook in a second and the student’s grades page in a third update without a reload', async () => {
