@@ -32,6 +32,7 @@ export class GradebookLive {
 
   /** Resolves once the change has been pushed (tests and the benchmark wait on it). */
   changed(groupId: string, studentIds: string[] | 'all', columnId?: string): Promise<void> {
+    this.tables.forget(groupId);
     const current = this.pending.get(groupId) ?? { students: new Set<string>(), columns: new Set<string>() };
     if (studentIds === 'all' || current.students === 'all') current.students = 'all';
     else for (const id of studentIds) current.students.add(id);
@@ -119,7 +120,7 @@ export class GradebookLive {
 
   /** Rebuilds the whole table; pushes the columns when they (or the settings) changed, else the changed rows. */
   private async rebuild(group: GroupInfo, columnsChanged: boolean, students: Set<string> | 'all'): Promise<void> {
-    const { model, table } = await this.tables.build(group);
+    const { model, table } = await this.tables.build(group, { reuse: false });
     const averages = fullAverages(table);
     const broadcaster = this.infra.broadcaster;
     const tableRoom = gradebookRooms.group(group.id);

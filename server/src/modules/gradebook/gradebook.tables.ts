@@ -8,7 +8,20 @@ import { alignCells, buildTable, signature, studentTable, type GradebookModel, t
  * Builds whole tables from aggregate reads (students, settings, three column reads, three cell reads:
  * eight statements, sent together) and keeps the per-student rows the live updates start from.
  */
+/** Tables kept per node, reused while their room's seq has not moved (a changed group is dropped at once). */
+const KEEP_TABLES = 20;
+/** Names and titles changed elsewhere (a renamed student or lesson) are not announced: a kept table is rebuilt after this long. */
+const KEEP_MS = 60_000;
+
+interface KeptTable {
+  seq: number;
+  at: number;
+  built: { model: GradebookModel; table: GradebookDto; signature: string };
+}
+
 export class GradebookTables {
+  private readonly kept = new Map<string, KeptTable>();
+
   constructor(
     private readonly infra: Infra,
     private readonly repo: GradebookRepository,
@@ -34,13 +47,26 @@ export class GradebookTables {
    * The teacher's table (`seq` read before the data, so no later event is missed) and the model it
    * came from. Rewrites the kept rows when they are not known to be complete and current.
    */
-  async build(group: GroupInfo): Promise<{ model: GradebookModel; table: GradebookDto; signature: string }> {
+  async build(group: GroupInfo, options: { reuse?: boolean } = {}): Promise<{ model: GradebookModel; table: GradebookDto; signature: string }> {
     const seq = await this.infra.broadcaster.sequence.current(gradebookRooms.group(group.id));
+    const now = this.infra.clock.now().getTime();
+    const kept = this.kept.get(group.id);
+    // every change of a group is pushed to its table's room, so an unmoved seq means an unchanged table
+    if (options.reuse !== false && kept && kept.seq === seq && now - kept.at < KEEP_MS && kept.built.model.group.name === group.name) return kept.built;
     const [model, cache] = await Promise.all([this.model(group), this.repo.cacheState(group.id)]);
     const built = buildTable(model, seq, this.infra.clock.now());
     const sig = signature(model.columns, model.settings);
     if (!cache.fresh || cache.signature !== sig) await this.repo.replaceRows(group.id, built.kept(), sig);
-    return { model, table: built.dto, signature: sig };
+    const result = { model, table: built.dto, signature: sig };
+    this.kept.delete(group.id);
+    this.kept.set(group.id, { seq, at: now, built: result });
+    if (this.kept.size > KEEP_TABLES) this.kept.delete(this.kept.keys().next().value!);
+    return result;
+  }
+
+  /** A change of the group is on its way: the next read builds the table anew. */
+  forget(groupId: string): void {
+    this.kept.delete(groupId);
   }
 
   /** One student's own view: their row only, with the group's averages. */
