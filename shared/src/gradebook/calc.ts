@@ -122,21 +122,29 @@ export function effectiveWeights(weights: CategoryWeightMap, present: Record<Cat
   return result;
 }
 
-const mean = (values: number[]): number | null => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
+/**
+ * Averages are taken over percentages in whole hundredths (a cell's percentage rounded to two
+ * decimals first): integer sums are exact, so a server that keeps running sums and moves them by
+ * each change lands on the very number a full recomputation gives.
+ */
+export const toHundredths = (percent: number): number => Math.round(percent * 100);
+/** The mean of `n` percentages whose hundredths add up to `sumHundredths`, to two decimals; null for none. */
+export const averageFromHundredths = (sumHundredths: number, n: number): number | null => (n > 0 ? Math.round(sumHundredths / n) / 100 : null);
+const meanOfPercents = (values: number[]): number | null => averageFromHundredths(values.reduce((sum, v) => sum + toHundredths(v), 0), values.length);
 
 /** The group's mean percentage in one column (counted cells only). */
 export function columnAverage(column: CalcColumn, cells: ReadonlyArray<GradebookCell | null | undefined>): number | null {
-  const fractions: number[] = [];
+  const percents: number[] = [];
   for (const cell of cells) {
     const fraction = cellFraction(column, cell);
-    if (fraction !== null) fractions.push(fraction * 100);
+    if (fraction !== null) percents.push(fraction * 100);
   }
-  return roundOrNull(mean(fractions));
+  return meanOfPercents(percents);
 }
 
 /** Mean of the students' category percentages and totals (students without one are left out). */
 export function rowAverages(rows: ReadonlyArray<RowResult>): { categories: CategoryPercents; total: number | null } {
-  const pick = (get: (row: RowResult) => number | null) => roundOrNull(mean(rows.map(get).filter((v): v is number => v !== null)));
+  const pick = (get: (row: RowResult) => number | null) => meanOfPercents(rows.map(get).filter((v): v is number => v !== null));
   return {
     categories: { attendance: pick((r) => r.categories.attendance), homework: pick((r) => r.categories.homework), control: pick((r) => r.categories.control) },
     total: pick((r) => r.total),

@@ -155,4 +155,31 @@ describe('the live gradebook across two nodes', () => {
     expect(large).toBe(small);
     expect(small).toBeLessThanOrEqual(20);
   });
+
+  it('after any run of changes the averages pushed with each cell equal a table built afresh', async () => {
+    const group = await buildGroup(nodeA, { studentCount: 6 });
+    const lesson = (await buildLesson(nodeA, group.teacher, group.group.id, '2026-03-08T09:00:00Z', 60, 'L')).lesson.id;
+    const points = [await buildControlPoint(nodeA, group, { maxPoints: 20, weight: 2 }), await buildControlPoint(nodeA, group, { maxPoints: 50, weight: 1 })];
+    await markAttendance(nodeA, group, lesson, group.students.map((_, i) => [i, 'present'] as [number, 'present']));
+    const teacher = await connect(nodeB, group.teacher.token);
+    await watch(teacher, group.group.id);
+    const statuses = ['present', 'late', 'excused', 'absent'] as const;
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 16807) % 2147483647) % n;
+    for (let step = 0; step < 14; step++) {
+      const student = random(6);
+      const pushed = nextEvent<GradebookCellPayload>(teacher, 'gradebook:cell');
+      if (step % 3 === 2) await markAttendance(nodeA, group, lesson, [[student, statuses[random(4)]]]);
+      else {
+        const point = points[random(2)]!;
+        const value = random(4) === 0 ? null : random(point.maxPoints + 1);
+        await scoreControlPoint(nodeA, group, point.id, random(5) === 0 ? [{ studentId: group.students[student]!.user.id, points: null, excused: true }] : [[student, value]]);
+      }
+      const event = await pushed;
+      const fresh = (await request(nodeB.url).get(`/api/groups/${group.group.id}/gradebook`).set('Authorization', `Bearer ${group.teacher.token}`)).body as GradebookDto;
+      const index = fresh.columns.findIndex((c) => c.id === event.columnId);
+      expect(event.averages).toEqual({ columns: { [event.columnId]: fresh.averages.columns[index] }, categories: fresh.averages.categories, total: fresh.averages.total });
+      expect(event.row).toEqual(expect.objectContaining({ total: fresh.rows.find((r) => r.student.id === event.studentId)!.total }));
+    }
+  });
 });

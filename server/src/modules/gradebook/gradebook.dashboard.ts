@@ -1,5 +1,7 @@
 import {
   AT_RISK_DEFAULTS,
+  averageFromHundredths,
+  toHundredths,
   cellFraction,
   computeGroup,
   rankOf,
@@ -82,9 +84,10 @@ class Running {
 }
 
 const roundCategories = (c: CategoryPercents): CategoryPercents => ({ attendance: roundOrNull(c.attendance), homework: roundOrNull(c.homework), control: roundOrNull(c.control) });
+/** The mean as the table's averages take it (over whole hundredths). */
 const meanOf = (values: Array<number | null>) => {
   const present = values.filter((v): v is number => v !== null);
-  return present.length ? present.reduce((a, b) => a + b, 0) / present.length : null;
+  return averageFromHundredths(present.reduce((sum, v) => sum + toHundredths(v), 0), present.length);
 };
 
 /**
@@ -112,12 +115,12 @@ export function progress(model: GradebookModel, table: GradebookDto, studentId: 
       date: day,
       columnId: model.columns[c]!.id,
       total: index >= 0 ? roundOrNull(totals[index]!) : null,
-      groupTotal: roundOrNull(meanOf(totals.map((t) => (t === null ? null : round2(t))))),
+      groupTotal: meanOf(totals.map((t) => (t === null ? null : round2(t)))),
       categories: roundCategories(own),
       groupCategories: {
-        attendance: roundOrNull(meanOf(categories.map((x) => roundOrNull(x.attendance)))),
-        homework: roundOrNull(meanOf(categories.map((x) => roundOrNull(x.homework)))),
-        control: roundOrNull(meanOf(categories.map((x) => roundOrNull(x.control)))),
+        attendance: meanOf(categories.map((x) => roundOrNull(x.attendance))),
+        homework: meanOf(categories.map((x) => roundOrNull(x.homework))),
+        control: meanOf(categories.map((x) => roundOrNull(x.control))),
       },
     });
   }

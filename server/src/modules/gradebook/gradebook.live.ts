@@ -2,7 +2,7 @@ import { computeRow, gradebookRooms, type GradebookAveragesPatch, type Gradebook
 import type { Infra } from '../../infra/container.js';
 import type { GradebookRepository, GroupInfo } from './gradebook.repository.js';
 import type { GradebookTables } from './gradebook.tables.js';
-import { alignCells, calcColumns, keptRow, roundOrNull, rowOf, signature, studentCells, studentTable, type GradebookModel } from './gradebook.model.js';
+import { alignCells, calcColumns, keptRow, rowOf, signature, studentCells, studentTable, type GradebookModel } from './gradebook.model.js';
 import type { ModelColumn } from './gradebook.sources.js';
 
 /** Past this many students in one change, recomputing the whole table is cheaper than row by row. */
@@ -91,11 +91,7 @@ export class GradebookLive {
     const result = cells ? computeRow(calcColumns(columns), cells, settings.weights, settings.scale) : null;
     const columnIds = touched === 'all' ? columns.map((c) => c.id) : [...touched];
     const raw = await this.repo.writeRowAndAverages(group.id, studentId, cells && result ? keptRow(studentId, columns, cells, result) : null, columnIds);
-    const averages: GradebookAveragesPatch = {
-      columns: Object.fromEntries(Object.entries(raw.columns).map(([id, value]) => [id, roundOrNull(value)])),
-      categories: { attendance: roundOrNull(raw.categories.attendance), homework: roundOrNull(raw.categories.homework), control: roundOrNull(raw.categories.control) },
-      total: roundOrNull(raw.total),
-    };
+    const averages: GradebookAveragesPatch = raw;
     const broadcaster = this.infra.broadcaster;
     const tableRoom = gradebookRooms.group(group.id);
     const ownRoom = gradebookRooms.student(group.id, studentId);

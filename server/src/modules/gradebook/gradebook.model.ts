@@ -5,6 +5,7 @@ import {
   computeGroup,
   computeRow,
   round2,
+  toHundredths,
   type GradebookAverages,
   type GradebookCell,
   type GradebookDto,
@@ -50,14 +51,15 @@ export function signature(columns: ModelColumn[], settings: Settings): string {
   return createHash('sha1').update(parts.join('\n')).digest('base64url');
 }
 
-/** A student's percentage per column, as kept for the live averages. */
+/** A student's percentage per column, category percentages and total, as kept for the live averages (in hundredths). */
 export function keptRow(studentId: string, columns: ModelColumn[], cells: Array<GradebookCell | null>, result: RowResult): CachedRow {
   const percents: Record<string, number> = {};
   columns.forEach((column, i) => {
     const fraction = cellFraction({ ...column, counted: true }, cells[i]);
-    if (fraction !== null) percents[column.id] = fraction * 100;
+    if (fraction !== null) percents[column.id] = toHundredths(fraction * 100);
   });
-  return { studentId, percents, ...result.categories, total: result.total };
+  const h = (value: number | null) => (value === null ? null : toHundredths(value));
+  return { studentId, percents, attendance: h(result.categories.attendance), homework: h(result.categories.homework), control: h(result.categories.control), total: h(result.total) };
 }
 
 /** The student's own view of their cells: scores of homework not yet released show as submitted. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CategoryKey, ControlPointKind, GradebookCell, ScaleStep } from '@tp/shared';
+import { averageFromHundredths, type CategoryKey, type ControlPointKind, type GradebookCell, type ScaleStep } from '@tp/shared';
 import type { Orm } from '../../infra/db.js';
 
 export type Row = Record<string, unknown>;
@@ -38,6 +38,7 @@ export interface ScoreRow {
   excused: boolean;
   comment: string | null;
 }
+/** A student's kept row: every value in hundredths of a percent (whole numbers, so sums are exact). */
 export interface CachedRow {
   studentId: string;
   percents: Record<string, number>;
@@ -329,11 +330,8 @@ export class GradebookRepository {
          from next, was where g.group_id = ?
          returning g.*
        )
-       select (select coalesce(jsonb_object_agg(column_id, case when n > 0 then sum / n end), '{}'::jsonb) from moved) as columns,
-              case when attendance_n > 0 then attendance_sum / attendance_n end as attendance,
-              case when homework_n > 0 then homework_sum / homework_n end as homework,
-              case when control_n > 0 then control_sum / control_n end as control,
-              case when total_n > 0 then total_sum / total_n end as total
+       select (select coalesce(jsonb_object_agg(column_id, jsonb_build_array(sum, n)), '{}'::jsonb) from moved) as columns,
+              attendance_sum, attendance_n, homework_sum, homework_n, control_sum, control_n, total_sum, total_n
        from totals`,
       [
         JSON.stringify(next.percents),
@@ -350,13 +348,11 @@ export class GradebookRepository {
         groupId,
       ],
     );
-    const columns = ((result?.columns ?? {}) as Record<string, number | null>) ?? {};
-    for (const id of columnIds) if (!(id in columns)) columns[id] = null;
-    return {
-      columns,
-      categories: { attendance: num(result?.attendance), homework: num(result?.homework), control: num(result?.control) },
-      total: num(result?.total),
-    };
+    const sums = (result?.columns ?? {}) as Record<string, [number, number]>;
+    const columns: Record<string, number | null> = {};
+    for (const id of columnIds) columns[id] = sums[id] ? averageFromHundredths(Number(sums[id][0]), Number(sums[id][1])) : null;
+    const mean = (key: 'attendance' | 'homework' | 'control' | 'total') => (result ? averageFromHundredths(Number(result[`${key}_sum`]), Number(result[`${key}_n`])) : null);
+    return { columns, categories: { attendance: mean('attendance'), homework: mean('homework'), control: mean('control') }, total: mean('total') };
   }
 }
 
