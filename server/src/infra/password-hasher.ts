@@ -12,13 +12,18 @@ import { PasswordHashThreads, type ThreadPriority } from './password-hash-thread
  *   m=9 MiB  t=4: 22 ms, 76/s     m=7 MiB  t=5: 21 ms, 78/s     (old library default m=64 MiB t=3 p=4: 180 ms, 8/s)
  * m=12 MiB t=3 is the cheapest per sign-in of the settings that still cost an attacker at least
  * 12 MiB per guess: the two smaller-memory settings are no faster here beyond the noise, and the
- * larger ones cost 30–170 % more CPU for the same OWASP rating. 200 verifications take ~5 s on one
- * core, ~2.5 s on two.
+ * larger ones cost 30–170 % more CPU for the same OWASP rating. (Those figures are the C binding,
+ * `argon2`, which still reads parameters for needsRehash. Hashing now runs @node-rs/argon2 on our own
+ * threads: m=12 MiB t=3 takes 7–9 ms there on the same machine, against 17–23 ms, so 200
+ * verifications are ~1.5–2 s of one core.)
  */
 export const PASSWORD_HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 12_288, timeCost: 3, parallelism: 1 } as const;
 
 /**
- * One hash at a time per core, less the core the event loop needs.
+ * One hashing thread per core, less the core the event loop needs. The threads run niced, so more
+ * of them would only take idle CPU; but on 2 cores a second one gave no clear gain in sign-in p99
+ * (10–13 s against 12–16 s on a loaded machine) and a worse p99 for the other calls, and doubles
+ * the hashing memory at a peak.
  */
 export const defaultHashConcurrency = (): number => Math.max(1, availableParallelism() - 1);
 
