@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NOTIFICATION_KINDS } from '../constants.js';
+import { NOTIFICATION_KINDS, WEEK_TYPES } from '../constants.js';
 import { uuid } from './common.js';
 
 /** Each kind has an in-app and an email switch. */
@@ -31,6 +31,12 @@ export const notificationDataDto = z.object({
   senderName: z.string().optional(),
   excerpt: z.string().optional(),
   score: z.string().optional(),
+  /** A recurring series changed (one notice for all its future lessons); `startAt` is its next lesson. */
+  series: z.boolean().optional(),
+  /** The series' lessons change or are cancelled from this local date (YYYY-MM-DD). */
+  fromDate: z.string().optional(),
+  /** The moved series keeps to upper or lower weeks only. */
+  weekType: z.enum(WEEK_TYPES).optional(),
 });
 export type NotificationData = z.infer<typeof notificationDataDto>;
 
