@@ -14,7 +14,7 @@ import {
   type ScaleStep,
 } from '@tp/shared';
 import type { CachedRow, GroupInfo, StudentInfo } from './gradebook.repository.js';
-import type { ModelColumn, SourceCell } from './gradebook.sources.js';
+import type { ModelColumn, SourceCells } from './gradebook.sources.js';
 
 export interface Settings {
   weights: Record<(typeof CATEGORY_KEYS)[number], number>;
@@ -31,15 +31,32 @@ export interface GradebookModel {
   cells: Array<Array<GradebookCell | null>>;
 }
 
-/** Lays source cells out as rows aligned with the columns (cells of unknown columns or students are dropped). */
-export function alignCells(columns: ModelColumn[], studentIds: string[], cells: SourceCell[]): Array<Array<GradebookCell | null>> {
-  const columnIndex = new Map(columns.map((c, i) => [c.id, i]));
+/**
+ * Lays the sources' cells out as rows aligned with the columns (cells of unknown columns or students
+ * are dropped). Looks up by the sources' own ids, so 60,000 cells cost no string building.
+ */
+export function alignCells(columns: ModelColumn[], studentIds: string[], cells: SourceCells): Array<Array<GradebookCell | null>> {
+  const bySource = { att: new Map<string, number>(), hw: new Map<string, number>(), cp: new Map<string, number>() };
+  columns.forEach((column, i) => {
+    const colon = column.id.indexOf(':');
+    bySource[column.id.slice(0, colon) as keyof typeof bySource].set(column.id.slice(colon + 1), i);
+  });
   const studentIndex = new Map(studentIds.map((id, i) => [id, i]));
   const rows = studentIds.map(() => new Array<GradebookCell | null>(columns.length).fill(null));
-  for (const cell of cells) {
-    const c = columnIndex.get(cell.columnId);
-    const s = studentIndex.get(cell.studentId);
-    if (c !== undefined && s !== undefined) rows[s]![c] = cell.cell;
+  for (const a of cells.attendance) {
+    const c = bySource.att.get(a.lessonId);
+    const s = studentIndex.get(a.studentId);
+    if (c !== undefined && s !== undefined) rows[s]![c] = a.comment ? [a.points, a.status, a.comment] : [a.points, a.status];
+  }
+  for (const h of cells.homework) {
+    const c = bySource.hw.get(h.homeworkId);
+    const s = studentIndex.get(h.studentId);
+    if (c !== undefined && s !== undefined) rows[s]![c] = h.cell;
+  }
+  for (const p of cells.control) {
+    const c = bySource.cp.get(p.controlPointId);
+    const s = studentIndex.get(p.studentId);
+    if (c !== undefined && s !== undefined) rows[s]![c] = p.cell;
   }
   return rows;
 }

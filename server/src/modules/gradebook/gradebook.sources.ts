@@ -20,10 +20,11 @@ export interface ModelColumn extends GradebookColumn {
   /** Homework whose scores students may not see yet: their own cell shows as submitted. */
   hiddenFromStudents: boolean;
 }
-export interface SourceCell {
-  columnId: string;
-  studentId: string;
-  cell: GradebookCell;
+/** The cells of the three sources as they answered them (aligned with the columns by `alignCells`). */
+export interface SourceCells {
+  attendance: Awaited<ReturnType<AttendanceSource['gradebookCells']>>;
+  homework: Awaited<ReturnType<HomeworkSource['gradebookCells']>>;
+  control: Awaited<ReturnType<GradebookRepository['controlCells']>>;
 }
 
 const day = (value: Date | null) => (value ? value.toISOString().slice(0, 10) : null);
@@ -73,20 +74,12 @@ export class GradebookSources {
     ];
   }
 
-  async cells(groupId: string, studentId?: string): Promise<SourceCell[]> {
-    const [lessons, homework, controls] = await Promise.all([
+  async cells(groupId: string, studentId?: string): Promise<SourceCells> {
+    const [attendance, homework, control] = await Promise.all([
       this.attendance ? (this.foreignStatements++, this.attendance.gradebookCells(groupId, studentId)) : [],
       this.homework ? (this.foreignStatements++, this.homework.gradebookCells(groupId, studentId)) : [],
       this.repo.controlCells(groupId, studentId),
     ]);
-    const cells: SourceCell[] = [];
-    for (const l of lessons) {
-      const cell: GradebookCell = [l.points, l.status];
-      if (l.comment) cell.push(l.comment);
-      cells.push({ columnId: columnIds.attendance(l.lessonId), studentId: l.studentId, cell });
-    }
-    for (const h of homework) cells.push({ columnId: columnIds.homework(h.homeworkId), studentId: h.studentId, cell: h.cell });
-    for (const c of controls) cells.push({ columnId: columnIds.control(c.controlPointId), studentId: c.studentId, cell: c.cell });
-    return cells;
+    return { attendance, homework, control };
   }
 }
