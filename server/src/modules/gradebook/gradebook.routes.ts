@@ -58,7 +58,7 @@ export function gradebookRoutes({ infra, services }: AppContext): Router {
   });
 
   router.get('/groups/:id/gradebook', async (req, res) => {
-    res.json(await gradebook.gradebook(who(req), params(req, idParam).id));
+    res.type('application/json').send(await gradebook.gradebookJson(who(req), params(req, idParam).id));
   });
   router.get('/groups/:id/gradebook/export', teacherOrAdmin, async (req, res) => {
     const { id } = params(req, idParam);
