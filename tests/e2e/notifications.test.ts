@@ -29,7 +29,7 @@ describe('the bell', () => {
     await buildLesson(forFactories(app), built.teacher, built.group.id, new Date(Date.now() + 10 * 60_000).toISOString(), 45, 'Оптика');
     await page.getByTestId('notification-count').filter({ hasText: '1' }).waitFor({ timeout: 20_000 });
     await bell.click();
-    const item = page.getByTestId('notification-item').filter({ hasText: 'Урок «Оптика» начнётся через 15 минут' });
+    const item = page.getByTestId('notification-item').filter({ hasText: /Урок «Оптика» начнётся через 15 минут, в \d\d:\d\d/ });
     await item.waitFor();
     await screenshot(page, 'notifications-bell-phone');
 

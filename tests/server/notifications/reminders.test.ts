@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../setup/app.js';
+import type { NotificationReadPayload } from '@tp/shared';
+import { createTestApp, nextEventMatching, type TestApp } from '../../setup/app.js';
+import { connected } from '../chat/helpers.js';
 import { buildGroup } from '../../factories/groups.js';
 import { buildLesson, buildRule } from '../../factories/schedule.js';
 import type { ManualClock } from '../../../server/src/infra/clock.js';
@@ -63,6 +65,41 @@ describe('the 15-minute reminder', () => {
     expect(await kinds(app, built.teacher.token)).toEqual([]);
     expect(await kinds(app, built.students[0]!.token)).toEqual(['lesson_cancelled']);
   }, 20_000);
+
+  it('a cancel or a move turns the reminder already in the bell read, live, so the badge drops', async () => {
+    const built = await buildGroup(app, { studentCount: 1 });
+    const student = built.students[0]!;
+    const triggers = app.ctx.services.notificationTriggers;
+    const soon = (minutes: number) => new Date(clock().now().getTime() + minutes * MINUTE).toISOString();
+    const { event: cancelled } = await buildLesson(app, built.teacher, built.group.id, soon(10), 45, 'Химия');
+    const second = await buildGroup(app, { students: [student] }); // another teacher: the lessons overlap
+    const { event: moved } = await buildLesson(app, second.teacher, second.group.id, soon(12), 45, 'Физика');
+    // Both are inside their 15 minutes: the reminders go at once (the queue's or this run, whichever first).
+    await triggers.remindLesson(cancelled.id);
+    await triggers.remindLesson(moved.id);
+    expect(await kinds(app, student.token)).toEqual(['lesson_starting', 'lesson_starting']);
+    expect((await bell(app, student.token)).unread).toBe(2);
+
+    const tab = await connected(app, student.token);
+    const reminderOf = async (title: string) => (await bell(app, student.token)).items.find((n) => n.kind === 'lesson_starting' && n.data.title === title)!;
+    const cancelledReminder = await reminderOf('Химия');
+    const readLive = nextEventMatching<NotificationReadPayload>(tab, 'notification:read', (p) => p.ids.includes(cancelledReminder.id));
+    await app.ctx.services.schedule.cancelLesson(teacherActor(built), cancelled.id);
+    expect(await readLive).toMatchObject({ ids: [cancelledReminder.id], all: false, unread: 1 });
+    expect((await reminderOf('Химия')).read).toBe(true);
+    expect((await bell(app, built.teacher.token)).items.find((n) => n.data.title === 'Химия')!.read).toBe(true);
+
+    const movedReminder = await reminderOf('Физика');
+    const movedLive = nextEventMatching<NotificationReadPayload>(tab, 'notification:read', (p) => p.ids.includes(movedReminder.id));
+    await app.ctx.services.schedule.updateLesson(teacherActor(second), moved.id, { startAt: soon(120), endAt: soon(165) });
+    expect((await movedLive).ids).toEqual([movedReminder.id]);
+    expect((await reminderOf('Физика')).read).toBe(true);
+    // What stays unread is the news itself: the one cancelled and the one moved.
+    const page = await bell(app, student.token);
+    expect(page.items.filter((n) => !n.read).map((n) => n.kind).sort()).toEqual(['lesson_cancelled', 'lesson_moved']);
+    expect(page.unread).toBe(2);
+    tab.disconnect();
+  });
 
   it('fires at the right moment by the injected clock: early runs wait, the run inside the 15 minutes tells', async () => {
     const built = await buildGroup(app, { studentCount: 1 });

@@ -108,6 +108,15 @@ export class NotificationsRepository {
     return rows.map((r) => String(r.id));
   }
 
+  /** Every user's unread notices of a kind whose subject starts with `prefix`, but for `keep` (a lesson's stale reminders). */
+  async markSubjectsRead(kind: NotificationKind, prefix: string, keep: string | null, at: Date): Promise<Array<{ userId: string; id: string }>> {
+    const rows = await this.run(
+      `update notifications set read_at = ? where kind = ? and left(subject, length(?)) = ? and subject is distinct from ? and visible and read_at is null returning id, user_id`,
+      [at, kind, prefix, prefix, keep],
+    );
+    return rows.map((r) => ({ userId: String(r.user_id), id: String(r.id) }));
+  }
+
   async preferences(userId: string): Promise<Map<NotificationKind, { inApp: boolean; email: boolean }>> {
     const rows = await this.run(`select kind, in_app, email from notification_preferences where user_id = ?`, [userId]);
     return new Map(rows.map((r) => [r.kind as NotificationKind, { inApp: Boolean(r.in_app), email: Boolean(r.email) }]));

@@ -69,6 +69,17 @@ export class NotificationsService {
     if (ids.length) await this.announceRead(userId, ids, false);
   }
 
+  /**
+   * A lesson was cancelled or moved: its "starts in 15 minutes" notices that went out turn read (but
+   * the one for `keep`, the lesson's current start, if any), and each reader's tabs hear the lower count.
+   */
+  async markRemindersRead(eventKey: string, keep: string | null): Promise<void> {
+    const marked = await this.repo.markSubjectsRead('lesson_starting', `${eventKey}@`, keep, this.infra.clock.now());
+    for (const userId of new Set(marked.map((m) => m.userId))) {
+      await this.announceRead(userId, marked.filter((m) => m.userId === userId).map((m) => m.id), false);
+    }
+  }
+
   /** Every tab of the user hears the new count (across nodes, through the user's room). */
   private async announceRead(userId: string, ids: string[], all: boolean): Promise<{ unread: number }> {
     const unread = await this.repo.unread(userId);

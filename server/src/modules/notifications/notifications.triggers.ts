@@ -33,6 +33,8 @@ const SYSTEM = { userId: '00000000-0000-0000-0000-000000000000', role: 'admin' a
 export const eventKey = (event: Pick<CalendarEventDto, 'id' | 'ruleId' | 'occurrenceDate'>): string =>
   event.ruleId && event.occurrenceDate ? occurrenceId(event.ruleId, event.occurrenceDate) : event.id;
 
+/** A reminder is told once per lesson and start: a moved lesson is reminded of again. */
+const reminderSubject = (event: CalendarEventDto): string => `${eventKey(event)}@${event.startAt}`;
 const lessonData = (event: CalendarEventDto) => ({ title: event.title, groupName: event.groupName, startAt: event.startAt });
 const chatLink = (chatId: string) => `/app/chats?c=${chatId}`;
 const name = (p: Pick<Person, 'firstName' | 'lastName'>) => `${p.firstName} ${p.lastName}`.trim();
@@ -79,10 +81,15 @@ export class NotificationTriggers {
     const key = eventKey(after);
     if (after.status === 'scheduled') await this.placeReminder(after);
     else if (after.status === 'cancelled') await this.deps.scheduler.cancel(LESSON_REMINDER, key);
-    if (!before || Date.parse(after.endAt) <= this.now()) return;
+    if (!before) return;
+    const moved = before.startAt.getTime() !== Date.parse(after.startAt);
+    // A stale "starts in 15 minutes" turns read; a moved lesson's own reminder (if due already) stays.
+    if (after.status === 'cancelled') await this.deps.centre.markRemindersRead(key, null);
+    else if (moved) await this.deps.centre.markRemindersRead(key, reminderSubject(after));
+    if (Date.parse(after.endAt) <= this.now()) return;
     if (after.status === 'cancelled' && before.status !== 'cancelled') {
       await this.deps.centre.notify(await this.studentsOf(after.groupId), { kind: 'lesson_cancelled', subject: key, data: lessonData(after), link: '/app/calendar' });
-    } else if (after.status === 'scheduled' && before.startAt.getTime() !== Date.parse(after.startAt)) {
+    } else if (after.status === 'scheduled' && moved) {
       const data = { ...lessonData(after), previousStartAt: before.startAt.toISOString() };
       await this.deps.centre.notify(await this.studentsOf(after.groupId), { kind: 'lesson_moved', subject: `${key}@${after.startAt}`, data, link: '/app/calendar' });
     }
@@ -107,7 +114,7 @@ export class NotificationTriggers {
       return 0;
     }
     const people = [event.teacherId, ...(await this.studentsOf(event.groupId))];
-    return this.deps.centre.notify(people, { kind: 'lesson_starting', subject: `${eventKey(event)}@${event.startAt}`, data: lessonData(event), link: '/app' });
+    return this.deps.centre.notify(people, { kind: 'lesson_starting', subject: reminderSubject(event), data: lessonData(event), link: '/app' });
   }
 
   /**
