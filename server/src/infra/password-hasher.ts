@@ -27,7 +27,7 @@ export const PASSWORD_HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 12_288
  */
 export const defaultHashConcurrency = (): number => Math.max(1, availableParallelism() - 1);
 
-/** Beyond this many waiting (~45 s of work on one core), a sign-in is refused with Retry-After rather than queued. */
+/** Beyond this many waiting (~15–20 s of work for one thread), a sign-in is refused with Retry-After rather than queued. */
 const MAX_WAITING = 2_000;
 const BUSY_RETRY_SECONDS = 5;
 
