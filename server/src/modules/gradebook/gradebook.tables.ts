@@ -8,8 +8,11 @@ import { alignCells, buildTable, signature, studentTable, type GradebookModel, t
  * Builds whole tables from aggregate reads (students, settings, three column reads, three cell reads:
  * eight statements, sent together) and keeps the per-student rows the live updates start from.
  */
-/** Tables kept per node, reused while their room's seq has not moved (a changed group is dropped at once). */
-const KEEP_TABLES = 20;
+/**
+ * Tables kept per node, reused while their room's seq has not moved (a changed group is dropped at
+ * once), up to this many cells in all (a 300 × 200 table is 60,000; the oldest go first).
+ */
+const KEEP_CELLS = 200_000;
 /** Names and titles changed elsewhere (a renamed student or lesson) are not announced: a kept table is rebuilt after this long. */
 const KEEP_MS = 60_000;
 
@@ -60,7 +63,13 @@ export class GradebookTables {
     const result = { model, table: built.dto, signature: sig };
     this.kept.delete(group.id);
     this.kept.set(group.id, { seq, at: now, built: result });
-    if (this.kept.size > KEEP_TABLES) this.kept.delete(this.kept.keys().next().value!);
+    const cells = (entry: KeptTable) => entry.built.model.students.length * entry.built.model.columns.length;
+    let total = [...this.kept.values()].reduce((sum, entry) => sum + cells(entry), 0);
+    for (const [groupId, entry] of this.kept) {
+      if (total <= KEEP_CELLS || groupId === group.id) break;
+      this.kept.delete(groupId);
+      total -= cells(entry);
+    }
     return result;
   }
 
