@@ -121,6 +121,7 @@ export function createServices(infra: Infra): Services {
   const notifications = new NotificationsService(infra, mailer);
   const notificationTriggers = new NotificationTriggers(infra, { centre: notifications, schedule, groups, homework, scheduler: jobs.scheduler, online: (userIds) => presence.online(userIds) });
   schedule.onLessonChanged(notificationTriggers.lessonChanged);
+  recurringRules.onRuleChanged(notificationTriggers.ruleChanged);
   homework.onPublished((published) => notificationTriggers.homeworkPublished(published));
   homework.onDueMoment((homeworkId, dueAt, studentId) => notificationTriggers.dueMomentSet(homeworkId, dueAt, studentId));
   homework.onGraded((graded) => notificationTriggers.homeworkGraded(graded));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { occurrenceId, type CalendarEventDto, type Role } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import type { ScheduledJobRef, Scheduler } from '../jobs/scheduler.js';
@@ -5,6 +6,7 @@ import type { ChatAudience, MessageRow, Person } from '../chat/chat.repository.j
 import type { GroupsService } from '../groups/groups.service.js';
 import type { HomeworkService } from '../homework/homework.service.js';
 import type { LessonChangeListener, ScheduleService } from '../schedule/schedule.service.js';
+import type { RuleChangeListener } from '../schedule/rules.service.js';
 import type { NotificationsService } from './notifications.service.js';
 
 const MINUTE_MS = 60_000;
@@ -93,6 +95,25 @@ export class NotificationTriggers {
       const data = { ...lessonData(after), previousStartAt: before.startAt.toISOString() };
       await this.deps.centre.notify(await this.studentsOf(after.groupId), { kind: 'lesson_moved', subject: `${key}@${after.startAt}`, data, link: '/app/calendar' });
     }
+  };
+
+  /**
+   * A series moved or cut short: its students hear once (not once per lesson), and the reminder of
+   * its next lesson, if already out, turns read. Each change is news of its own, so its subject is
+   * new every time (a direct write, never retried).
+   */
+  readonly ruleChanged: RuleChangeListener = async ({ kind, rule, groupName, fromDate, previous, next }) => {
+    await this.deps.centre.markRemindersRead(previous.key, next?.key === previous.key ? `${next.key}@${next.startAt}` : null);
+    const data = {
+      title: rule.title,
+      groupName,
+      series: true,
+      fromDate,
+      ...(next ? { startAt: next.startAt, previousStartAt: previous.startAt } : {}),
+      ...(next && rule.weekType !== 'ALL' ? { weekType: rule.weekType } : {}),
+    };
+    const notice = { kind: kind === 'moved' ? ('lesson_moved' as const) : ('lesson_cancelled' as const), subject: `series:${rule.id}:${randomUUID()}`, data, link: '/app/calendar' };
+    await this.deps.centre.notify(await this.studentsOf(rule.groupId), notice);
   };
 
   /** One waiting reminder per lesson; placing it again moves it. */

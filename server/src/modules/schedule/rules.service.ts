@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LIMITS, type CalendarEventDto, type CapacityWarningDto, type RecurringRuleBody, type RecurringRuleDto, type UpdateRecurringRuleBody } from '@tp/shared';
+import { LIMITS, occurrenceId, type CalendarEventDto, type CapacityWarningDto, type RecurringRuleBody, type RecurringRuleDto, type UpdateRecurringRuleBody } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import { AppError } from '../../infra/errors.js';
 import type { GroupsService } from '../groups/groups.service.js';
@@ -16,6 +16,29 @@ const FORECAST_DAYS = 14;
 const DAY_MS = 86_400_000;
 
 export type RuleInput = RecurringRuleBody;
+
+/** A lesson of a series: its key (the occurrence id) and start. */
+export interface SeriesLesson {
+  key: string;
+  startAt: string;
+  date: string;
+}
+/**
+ * A series whose future lessons changed, told once per change (never once per lesson): moved to
+ * another slot (`next` is its next lesson now) or cancelled from `fromDate` on. `previous` is the
+ * next lesson the series had before, whose reminder may be out already.
+ */
+export interface RuleChange {
+  kind: 'moved' | 'cancelled';
+  rule: RecurringRuleDto;
+  groupName: string;
+  fromDate: string;
+  previous: SeriesLesson;
+  next: SeriesLesson | null;
+}
+export type RuleChangeListener = (change: RuleChange) => Promise<void>;
+/** What places a series' lessons in the week; a change to any of these moves them. */
+const SLOT_FIELDS = ['dayOfWeek', 'weekType', 'startTime', 'endTime', 'timezone'] as const;
 type RuleChanges = UpdateRecurringRuleBody;
 
 function assertRuleShape(rule: RuleSpec, anchorDate: string | null): void {
@@ -40,6 +63,13 @@ export class RecurringRuleService {
     private readonly groups: GroupsService,
     private readonly schedule: ScheduleService,
   ) {}
+
+  private readonly changeListeners: RuleChangeListener[] = [];
+
+  /** Set by the composition root: a series' students hear of its moved or cancelled lessons. */
+  onRuleChanged(listener: RuleChangeListener): void {
+    this.changeListeners.push(listener);
+  }
 
   private get repo() {
     return this.schedule.repo;
@@ -129,6 +159,7 @@ export class RecurringRuleService {
     const previous = result.previousId ? await this.repo.findRule(result.previousId) : null;
     const afterEvents = [...(previous ? await this.windowEvents(previous) : []), ...(await this.windowEvents(rule))];
     await this.pushDiff(rule, beforeEvents, afterEvents);
+    await this.seriesChanged(before, rule, fromDate && fromDate > before.startDate ? fromDate : localDateOf(this.infra.clock.now(), before.timezone));
     return { rule: ruleDto(rule), previous: previous ? ruleDto(previous) : null };
   }
 
@@ -152,6 +183,7 @@ export class RecurringRuleService {
     const afterEvents = after ? await this.windowEvents(after) : [];
     const cancelled = await Promise.all(cancelledIds.map((lessonId) => this.repo.findLesson(lessonId)));
     await this.pushDiff(before, beforeEvents, afterEvents, cancelled.filter((l) => l !== null).map(lessonEvent));
+    await this.seriesChanged(before, null, cut);
   }
 
   /**
@@ -189,6 +221,32 @@ export class RecurringRuleService {
     if (rule.groupArchived) return Promise.resolve([]);
     const { from, to } = this.schedule.notifier.window();
     return this.schedule.reader.ruleEvents(rule, from, to);
+  }
+
+  /** The series' first lesson on or after `fromDate` that has not started yet. */
+  private nextLesson(rule: RuleRow, fromDate: string): SeriesLesson | null {
+    const now = this.infra.clock.now().getTime();
+    const next = expandWholeRule(rule, rule.anchorDate).find((o) => o.date >= fromDate && o.startAt.getTime() > now);
+    return next ? { key: occurrenceId(rule.id, next.date), startAt: next.startAt.toISOString(), date: next.date } : null;
+  }
+
+  /**
+   * Tells the listeners once when a change from `fromDate` on moved the series' coming lessons to
+   * another slot, or took them away (`after` null: deleted from that date). A change of title or of
+   * dates that keeps the coming lessons where they were tells nothing.
+   */
+  private async seriesChanged(before: RuleRow, after: RuleRow | null, fromDate: string): Promise<void> {
+    const previous = this.nextLesson(before, fromDate);
+    if (!previous || !this.changeListeners.length) return;
+    const next = after ? this.nextLesson(after, fromDate) : null;
+    const slotMoved = after !== null && SLOT_FIELDS.some((field) => before[field] !== after[field]);
+    if (next && !slotMoved) return;
+    const change: RuleChange = next
+      ? { kind: 'moved', rule: ruleDto(after!), groupName: after!.groupName, fromDate: next.date, previous, next }
+      : { kind: 'cancelled', rule: ruleDto(before), groupName: before.groupName, fromDate: previous.date, previous, next: null };
+    for (const listener of this.changeListeners) {
+      await listener(change).catch((error: unknown) => this.infra.logger.warn({ err: String(error), ruleId: before.id }, 'rule change listener failed'));
+    }
   }
 
   private async pushDiff(rule: RuleRow, before: CalendarEventDto[], after: CalendarEventDto[], extra: CalendarEventDto[] = []): Promise<void> {
