@@ -14,6 +14,7 @@ import { createInfra, type Infra } from '../../server/src/infra/container.js';
 import { ManualClock } from '../../server/src/infra/clock.js';
 import { startServer } from '../../server/src/server.js';
 import { ADMIN_DATABASE_URL, databaseUrl } from '../setup/db-urls.js';
+import { queryCounter } from './support.js';
 
 const RULES = 500;
 const LESSONS = 2_000;
@@ -103,24 +104,6 @@ function timeServerSide(http: HttpServer): { last(): number } {
     app(req, res);
   });
   return { last: () => last };
-}
-
-/** Counts statements sent through the ORM connection. */
-function queryCounter(infra: Infra): { take(): number } {
-  const connection = infra.orm.em.getConnection();
-  const original = connection.execute.bind(connection);
-  let count = 0;
-  connection.execute = ((...args: Parameters<typeof original>) => {
-    count += 1;
-    return original(...args);
-  }) as typeof connection.execute;
-  return {
-    take() {
-      const value = count;
-      count = 0;
-      return value;
-    },
-  };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

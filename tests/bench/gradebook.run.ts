@@ -9,7 +9,6 @@
  *
  * Options (env): BENCH_STUDENTS (300), BENCH_MARKS_PER_SECOND (20), BENCH_SECONDS (30), BENCH_REDIS_URL.
  */
-import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -18,11 +17,10 @@ import { cpus, loadavg } from 'node:os';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import type { GradebookDto } from '@tp/shared';
 import { loadEnv } from '../../server/src/config/env.js';
-import { createInfra, type Infra } from '../../server/src/infra/container.js';
+import { createInfra } from '../../server/src/infra/container.js';
 import { createLogger } from '../../server/src/infra/logger.js';
-import { connectDb, migrate } from '../../server/src/infra/db.js';
 import { createServices } from '../../server/src/modules/index.js';
-import { ADMIN_DATABASE_URL, databaseUrl } from '../setup/db-urls.js';
+import { queryCounter, withBenchDatabase } from './support.js';
 import { seedGradebook } from './gradebook.seed.js';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 300);
@@ -41,34 +39,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const step = (what: string) => process.stderr.write(`… ${what}\n`);
 const sleep = (delay: number) => new Promise((resolve) => setTimeout(resolve, delay));
 
-/** Counts statements sent through the ORM connection. */
-function queryCounter(infra: Infra): { take(): number } {
-  const connection = infra.orm.em.getConnection();
-  const original = connection.execute.bind(connection);
-  let count = 0;
-  connection.execute = ((...args: Parameters<typeof original>) => {
-    count += 1;
-    return original(...args);
-  }) as typeof connection.execute;
-  return {
-    take() {
-      const value = count;
-      count = 0;
-      return value;
-    },
-  };
-}
-
-const dbName = `tp_bench_gradebook_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = databaseUrl(dbName);
-
-try {
-  const migrator = await connectDb(url);
-  await migrate(migrator);
-  await migrator.close(true);
+await withBenchDatabase('tp_bench_gradebook', async (url) => {
   const env = loadEnv({
     DATABASE_URL: url,
     ...(REDIS_URL ? { REDIS_URL } : {}),
@@ -231,10 +202,7 @@ try {
   child.send({ type: 'stop' });
   await new Promise((resolve) => child.on('exit', resolve));
   await infra.close();
-} catch (error) {
+}).catch((error: unknown) => {
   console.error('benchmark failed:', error, (error as { cause?: unknown }).cause);
   process.exitCode = 1;
-} finally {
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
-}
+});
