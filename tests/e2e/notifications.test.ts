@@ -53,6 +53,7 @@ describe('the bell', () => {
 
     // Settings: the email switch of the reminder is off by default; turning it on survives a reload.
     await page.goto('/app/settings/notifications');
+    await page.getByTestId('prefs-defaults').filter({ hasText: 'напоминание за 15 минут до урока приходит только в приложении' }).waitFor();
     const row = page.getByTestId('pref-lesson_starting');
     const email = row.getByRole('checkbox', { name: /На почту/ });
     expect(await email.isChecked()).toBe(false);
