@@ -63,7 +63,7 @@ export class GradebookLive {
     const onlyStudent = change.students !== 'all' && change.students.size === 1 ? [...change.students][0] : undefined;
     const [group, cache, settings, columns, student, cells] = await Promise.all([
       this.repo.group(groupId),
-      this.repo.cacheState(groupId),
+      this.tables.keptRows.cacheState(groupId),
       this.tables.settings(groupId),
       this.tables.sources.columns(groupId),
       onlyStudent ? this.repo.students(groupId, onlyStudent) : null,
@@ -90,7 +90,7 @@ export class GradebookLive {
     const cells = model.cells[0];
     const result = cells ? computeRow(calcColumns(columns), cells, settings.weights, settings.scale) : null;
     const columnIds = touched === 'all' ? columns.map((c) => c.id) : [...touched];
-    const raw = await this.repo.writeRowAndAverages(group.id, studentId, cells && result ? keptRow(studentId, columns, cells, result) : null, columnIds);
+    const raw = await this.tables.keptRows.writeRowAndAverages(group.id, studentId, cells && result ? keptRow(studentId, columns, cells, result) : null, columnIds);
     const averages: GradebookAveragesPatch = raw;
     const broadcaster = this.infra.broadcaster;
     const tableRoom = gradebookRooms.group(group.id);

@@ -13,7 +13,8 @@ import {
   type RowResult,
   type ScaleStep,
 } from '@tp/shared';
-import type { CachedRow, GroupInfo, StudentInfo } from './gradebook.repository.js';
+import type { GroupInfo, StudentInfo } from './gradebook.repository.js';
+import type { CachedRow } from './kept-rows.repository.js';
 import type { ModelColumn, SourceCells } from './gradebook.sources.js';
 
 export interface Settings {

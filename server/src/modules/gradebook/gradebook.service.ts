@@ -4,6 +4,7 @@ import { AppError } from '../../infra/errors.js';
 import { GradebookRepository, type GroupInfo } from './gradebook.repository.js';
 import { GradebookSources, type AttendanceSource, type HomeworkSource } from './gradebook.sources.js';
 import { GradebookTables } from './gradebook.tables.js';
+import { KeptRowsRepository } from './kept-rows.repository.js';
 import { GradebookLive } from './gradebook.live.js';
 import { ControlPointsService } from './control-points.service.js';
 import type { GradebookModel } from './gradebook.model.js';
@@ -32,7 +33,7 @@ export class GradebookService {
     sources: { attendance: AttendanceSource | null; homework: HomeworkSource | null },
   ) {
     this.repo = new GradebookRepository(infra.orm);
-    this.tables = new GradebookTables(infra, this.repo, new GradebookSources(this.repo, sources.attendance, sources.homework));
+    this.tables = new GradebookTables(infra, this.repo, new GradebookSources(this.repo, sources.attendance, sources.homework), new KeptRowsRepository(this.repo));
     this.live = new GradebookLive(infra, this.repo, this.tables);
     this.controlPoints = new ControlPointsService(infra, this.repo, (actor, groupId) => this.managed(actor, groupId), this.live);
     sources.attendance?.onMarksChanged((change) => this.live.changed(change.groupId, change.studentIds, `att:${change.lessonId}`));

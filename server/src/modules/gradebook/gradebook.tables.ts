@@ -1,6 +1,7 @@
 import { DEFAULT_MARK_SCALE, gradebookRooms, type GradebookDto } from '@tp/shared';
 import type { Infra } from '../../infra/container.js';
 import type { GradebookRepository, GroupInfo } from './gradebook.repository.js';
+import type { KeptRowsRepository } from './kept-rows.repository.js';
 import type { GradebookSources } from './gradebook.sources.js';
 import { alignCells, buildTable, signature, studentTable, type GradebookModel, type Settings } from './gradebook.model.js';
 
@@ -29,6 +30,7 @@ export class GradebookTables {
     private readonly infra: Infra,
     private readonly repo: GradebookRepository,
     readonly sources: GradebookSources,
+    readonly keptRows: KeptRowsRepository,
   ) {}
 
   async settings(groupId: string): Promise<Settings> {
@@ -56,10 +58,10 @@ export class GradebookTables {
     const kept = this.kept.get(group.id);
     // every change of a group is pushed to its table's room, so an unmoved seq means an unchanged table
     if (options.reuse !== false && kept && kept.seq === seq && now - kept.at < KEEP_MS && kept.built.model.group.name === group.name) return kept.built;
-    const [model, cache] = await Promise.all([this.model(group), this.repo.cacheState(group.id)]);
+    const [model, cache] = await Promise.all([this.model(group), this.keptRows.cacheState(group.id)]);
     const built = buildTable(model, seq, this.infra.clock.now());
     const sig = signature(model.columns, model.settings);
-    if (!cache.fresh || cache.signature !== sig) await this.repo.replaceRows(group.id, built.kept(), sig);
+    if (!cache.fresh || cache.signature !== sig) await this.keptRows.replaceRows(group.id, built.kept(), sig);
     const result = { model, table: built.dto, signature: sig };
     this.kept.delete(group.id);
     this.kept.set(group.id, { seq, at: now, built: result });
