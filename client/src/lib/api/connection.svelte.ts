@@ -4,6 +4,8 @@ export type ConnectionStatus = 'connected' | 'reconnecting' | 'offline';
 export const connection = $state<{ status: ConnectionStatus; since: number }>({ status: 'offline', since: Date.now() });
 
 export function setConnectionStatus(status: ConnectionStatus): void {
+  // While the browser reports no network, retrying is not worth promising as "reconnecting".
+  if (status === 'reconnecting' && typeof navigator !== 'undefined' && navigator.onLine === false) status = 'offline';
   if (connection.status === status) return;
   connection.status = status;
   connection.since = Date.now();

@@ -123,5 +123,24 @@ onAccessTokenChange((token) => {
   if (socket?.connected) return void swapToken(token);
   connectSocket();
 });
+/**
+ * The browser knows at once when the network goes or comes back; the socket alone would notice a
+ * dead network only when its ping times out (tens of seconds). Going offline closes the transport,
+ * so sends queue straight away; coming back online reconnects now instead of at the next backoff.
+ */
+function followNetwork(): void {
+  window.addEventListener('offline', () => {
+    if (!socket?.active) return;
+    socket.io.engine?.close();
+    setConnectionStatus('offline');
+  });
+  window.addEventListener('online', () => {
+    if (!socket || socket.connected || !getAccessToken()) return;
+    setConnectionStatus('reconnecting');
+    socket.disconnect().connect();
+  });
+}
+
+if (typeof window !== 'undefined') followNetwork();
 // This module may load after sign-in (route chunks load lazily): catch up with a token set before.
 if (typeof window !== 'undefined' && getAccessToken()) connectSocket();
