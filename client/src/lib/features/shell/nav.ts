@@ -14,6 +14,8 @@ export interface NavItem {
   label: MessageKey;
   /** Highlight only on an exact path match (the dashboard), not on sub-paths. */
   exact?: boolean;
+  /** On a phone the menu scrolls sideways: this item stays in view at its right edge. */
+  pinnedOnPhone?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app/homework', label: 'nav.homework' },
     { href: '/app/gradebook', label: 'nav.gradebook' },
     { href: '/app/attendance', label: 'nav.attendance' },
-    { href: '/app/chats', label: 'nav.chats' },
+    { href: '/app/chats', label: 'nav.chats', pinnedOnPhone: true },
   ],
   student: [
     { href: '/app', label: 'nav.dashboard', exact: true },
@@ -36,7 +38,7 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app/homework', label: 'nav.homework' },
     { href: '/app/grades', label: 'nav.grades' },
     { href: '/app/attendance', label: 'nav.attendance' },
-    { href: '/app/chats', label: 'nav.chats' },
+    { href: '/app/chats', label: 'nav.chats', pinnedOnPhone: true },
   ],
   admin: [
     { href: '/app', label: 'nav.dashboard', exact: true },
@@ -48,7 +50,7 @@ export const navByRole: Record<Role, NavItem[]> = {
     { href: '/app/audit', label: 'nav.audit' },
     { href: '/app/jobs', label: 'nav.jobs' },
     { href: '/app/users', label: 'nav.users' },
-    { href: '/app/chats', label: 'nav.chats' },
+    { href: '/app/chats', label: 'nav.chats', pinnedOnPhone: true },
   ],
 };
 
