@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { buildGroup } from '../factories/groups.js';
+import { buildLesson } from '../factories/schedule.js';
 import { buildStudent, buildTeacher } from '../factories/users.js';
 import { wholeHistoryOf, write } from './chat-support.js';
 import { forFactories, launchBrowser, newPage, screenshot, signIn, startE2eApp, type E2eApp } from './support.js';
@@ -121,5 +122,110 @@ describe('chat: an offline message outlives a reload; search shows a message in 
     await t.page.reload();
     await expect.poll(() => t.page.getByTestId('students-direct').getByRole('checkbox').isChecked()).toBe(false);
     await t.context.close();
+  });
+});
+
+/** Whether a message sits wholly inside the scrolling message pane. */
+async function shownInPane(page: Page, seq: number): Promise<boolean> {
+  const box = await page.locator(`[data-testid="message"][data-seq="${seq}"]`).boundingBox();
+  const pane = await page.getByTestId('messages').boundingBox();
+  return !!box && !!pane && box.y >= pane.y - 1 && box.y + box.height <= pane.y + pane.height + 1;
+}
+
+/** The student's read position, told over a socket of its own (as another device would). */
+async function readUpTo(token: string, chatId: string, seq: number): Promise<void> {
+  const socket = io(app.url, { auth: { token }, transports: ['websocket'], forceNew: true });
+  sockets.push(socket);
+  await new Promise<void>((resolve) => socket.once('session:ready', () => resolve()));
+  const ack = (await socket.timeout(5_000).emitWithAck('chat:read', { chatId, seq })) as { ok: boolean };
+  if (!ack.ok) throw new Error(`read failed: ${JSON.stringify(ack)}`);
+  socket.disconnect();
+}
+
+describe('chat: where the view opens and stays, the phone layout, the unread total', () => {
+  it('opens at the first unread message, stays at the bottom as messages come, counts them when scrolled up; fits a phone', async () => {
+    const teacher = await buildTeacher(forFactories(app), { firstName: 'Нина', lastName: 'Белова', locale: 'ru' });
+    const student = await buildStudent(forFactories(app), { firstName: 'Игорь', lastName: 'Ветров', locale: 'ru' });
+    const { group } = await buildGroup(forFactories(app), { teacher, students: [student], name: 'Алгебра 8В' });
+    await buildLesson(forFactories(app), teacher, group.id, new Date(app.clock.now().getTime() + 26 * 3_600_000).toISOString(), 60, 'Дроби');
+    const chatId = await groupChatId(teacher.token, group.id);
+    await sendAs(teacher.token, chatId, Array.from({ length: 40 }, (_, i) => (i === 39 ? '**Важно**: завтра _контрольная_' : `Сообщение ${i + 1}`)));
+    await readUpTo(student.token, chatId, 30);
+
+    const s = await newPage(browser, app.url);
+    await signIn(s.page, student, /Я ученик/);
+    // The total of unread messages is on the menu on every page; the dashboard's dates are lower-case.
+    await expect.poll(() => s.page.getByTestId('nav-unread').innerText()).toBe('10');
+    expect(await s.page.locator('.day').first().innerText()).toMatch(/^[а-яё]{2}, \d+ [а-яё]+\.?$/);
+
+    await s.page.goto('/app/chats');
+    const item = s.page.getByTestId('chat-list').getByRole('button', { name: new RegExp(group.name) });
+    expect(await item.locator('.preview').innerText()).toBe('Нина Белова: Важно: завтра контрольная');
+    await item.click();
+    // At the first unread message, after the separator; not at the very first one.
+    await s.page.getByTestId('unread-separator').waitFor();
+    await expect.poll(() => shownInPane(s.page, 31)).toBe(true);
+    expect(await shownInPane(s.page, 1)).toBe(false);
+    await screenshot(s.page, 'chat-view-opened-at-unread');
+    await s.page.getByTestId('messages').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    // Everything was on screen: nothing is unread any more, in the list or the menu.
+    await expect.poll(() => s.page.getByTestId('nav-unread').count()).toBe(0);
+
+    // Opened again with nothing unread: at the bottom.
+    await s.page.reload();
+    await s.page.getByTestId('message').first().waitFor();
+    await expect.poll(() => shownInPane(s.page, 40)).toBe(true);
+    expect(await s.page.getByTestId('unread-separator').count()).toBe(0);
+
+    // A message arriving while at the bottom is shown; so is one's own, with a photo.
+    await sendAs(teacher.token, chatId, ['Новое, пока вы внизу']);
+    await expect.poll(() => shownInPane(s.page, 41)).toBe(true);
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await s.page.getByTestId('attach-input').setInputFiles([{ name: 'фото.png', mimeType: 'image/png', buffer: png }]);
+    // A compact chip with a preview of the photo, before sending.
+    const chip = s.page.getByTestId('pending-file');
+    await chip.locator('img').waitFor();
+    expect((await chip.boundingBox())!.height).toBeLessThan(44);
+    await screenshot(s.page, 'chat-view-photo-chip');
+    await write(s.page, 'Моё решение');
+    await s.page.locator('[data-testid="message"][data-seq="42"] [data-testid="attachment-image"] img').waitFor();
+    await expect.poll(() => shownInPane(s.page, 42)).toBe(true);
+
+    // Scrolled up, a new message does not pull the view down: a button counts it.
+    await s.page.getByTestId('messages').evaluate((el) => (el.scrollTop = 0));
+    await sendAs(teacher.token, chatId, ['Пока вы читали выше']);
+    await expect.poll(() => s.page.getByTestId('new-below').innerText()).toMatch(/Новые сообщения \(1\)/);
+    expect(await shownInPane(s.page, 43)).toBe(false);
+    await s.page.getByTestId('new-below').click();
+    await expect.poll(() => shownInPane(s.page, 43)).toBe(true);
+
+    // A phone: one pane, the composer on screen, the menu's chats item in view.
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(async () => (await s.page.getByTestId('composer').boundingBox())!.y + 44 <= 844).toBe(true);
+    expect(await s.page.getByTestId('chat-list').isVisible()).toBe(false);
+    expect(await s.page.getByRole('button', { name: 'К чатам' }).isVisible()).toBe(true);
+    await expect.poll(() => shownInPane(s.page, 43)).toBe(true);
+    await screenshot(s.page, 'chat-view-phone');
+    const chatsLink = await s.page.getByRole('navigation').getByRole('link', { name: /Чаты/ }).boundingBox();
+    expect(chatsLink!.x + chatsLink!.width).toBeLessThanOrEqual(391);
+
+    // The network goes: shown at once (not after the socket's ping timeout), a message waits for it.
+    await s.context.setOffline(true);
+    await s.page.getByTestId('connection').filter({ hasText: 'Нет связи' }).waitFor({ timeout: 3_000 });
+    await write(s.page, 'Без сети');
+    await s.page.getByTestId('pending').filter({ hasText: 'ждёт сети' }).waitFor({ timeout: 3_000 });
+    await screenshot(s.page, 'chat-view-phone-offline');
+    await s.context.setOffline(false);
+    await s.page.getByTestId('message').filter({ hasText: 'Без сети' }).waitFor({ timeout: 5_000 });
+    await expect.poll(() => shownInPane(s.page, 44)).toBe(true);
+
+    // Choosing someone in the contact picker opens the chat and closes the picker.
+    await s.page.setViewportSize({ width: 1280, height: 800 });
+    await s.page.getByRole('button', { name: 'Написать…' }).click();
+    await s.page.getByLabel('Кому написать').getByRole('button', { name: /Нина Белова/ }).click();
+    await s.page.getByTestId('conversation').and(s.page.locator('[data-chat]:not([data-chat="' + chatId + '"])')).waitFor();
+    expect(await s.page.getByLabel('Кому написать').count()).toBe(0);
+    await screenshot(s.page, 'chat-view-direct-desktop');
+    await s.context.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMessage, snippetParts } from '../../../client/src/lib/features/chat/message-format.js';
+import { formatMessage, plainText, snippetParts } from '../../../client/src/lib/features/chat/message-format.js';
 
 describe('message text formatting', () => {
   it('makes http(s) links, **bold**, *italic*, _italic_ and `code` segments; the rest stays text', () => {
@@ -28,5 +28,10 @@ describe('message text formatting', () => {
       { text: 'контрольная', hit: true },
       { text: ' по', hit: false },
     ]);
+  });
+
+  it('gives a list preview as plain text: the Markdown marks go, the words and links stay', () => {
+    expect(plainText('**Важно**: завтра контрольная, _повторите_ `past simple`. https://example.com/hw')).toBe('Важно: завтра контрольная, повторите past simple. https://example.com/hw');
+    expect(plainText('2 * 3 = 6, snake_case')).toBe('2 * 3 = 6, snake_case');
   });
 });

@@ -52,6 +52,10 @@ export const chatRu = {
   'chat.uploading': 'Загружаем…',
   'chat.tooBig': '{name}: файлы до 20 МБ',
   'chat.open': 'Открыть',
+  'chat.unreadSeparator': 'Непрочитанные сообщения',
+  'chat.newBelow': 'Новые сообщения ({count})',
+  'chat.toBottom': 'Вниз, к новым сообщениям',
+  'chat.removeFile': 'Убрать файл {name}',
 } as const;
 
 export type ChatMessageKey = keyof typeof chatRu;
@@ -106,4 +110,8 @@ export const chatEn: Record<ChatMessageKey, string> = {
   'chat.uploading': 'Uploading…',
   'chat.tooBig': '{name}: files are limited to 20 MB',
   'chat.open': 'Open',
+  'chat.unreadSeparator': 'Unread messages',
+  'chat.newBelow': 'New messages ({count})',
+  'chat.toBottom': 'Down to the new messages',
+  'chat.removeFile': 'Remove the file {name}',
 };

@@ -103,9 +103,11 @@ class ChatsState {
   markRead(chatId: string, seq: number): void {
     const chat = this.chat(chatId);
     if (!chat || seq <= chat.lastReadSeq || (this.readSent.get(chatId) ?? 0) >= seq) return;
-    this.readSent.set(chatId, seq);
     const socket = getSocket();
-    if (socket.connected) socket.emit('chat:read', { chatId, seq });
+    // Offline, the position is not taken as told: the next look after the reconnect tells it.
+    if (!socket.connected) return;
+    this.readSent.set(chatId, seq);
+    socket.emit('chat:read', { chatId, seq });
   }
 
   notifyTyping(chatId: string): void {

@@ -29,6 +29,18 @@ export function formatMessage(text: string): Segment[] {
   return segments;
 }
 
+/** A message as plain text (a list preview): the Markdown marks dropped, links kept as written. */
+export function plainText(text: string): string {
+  return formatMessage(text)
+    .map((segment) => segment.text)
+    .join('');
+}
+
+/** A file's size as people read it: KB below a megabyte, MB with one decimal above. */
+export function fileSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
 /** A search snippet's highlighted runs (the server marks them with \u0002 … \u0003). */
 const [HIT_START, HIT_END] = [String.fromCharCode(2), String.fromCharCode(3)];
 const HIT = new RegExp(`(${HIT_START}[^${HIT_END}]*${HIT_END})`);
