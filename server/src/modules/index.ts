@@ -131,6 +131,9 @@ export function createServices(infra: Infra): Services {
   webhooks.onParticipant((event) => attendance.recordParticipant(event));
   const gradebook = new GradebookService(infra, { attendance, homework });
   groups.onChange((change) => gradebook.groupChanged(change));
+  schedule.onLessonChanged(async ({ before, after }) => {
+    if (before) void gradebook.lessonChanged(after.groupId);
+  });
   return { mailer, jobs, users, auth, webhooks, groups, schedule, recurringRules, audit, pool, poolAdmin, analytics, recordings, homework, chat, presence, attachments, notifications, notificationTriggers, attendance, gradebook };
 }
 

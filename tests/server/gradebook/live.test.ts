@@ -182,4 +182,16 @@ describe('the live gradebook across two nodes', () => {
       expect(event.row).toEqual(expect.objectContaining({ total: fresh.rows.find((r) => r.student.id === event.studentId)!.total }));
     }
   });
+
+  it('renaming or cancelling a marked lesson changes or removes its column in open views', async () => {
+    const teacher = await connect(nodeB, built.teacher.token);
+    await watch(teacher, built.group.id);
+    const actor = { userId: built.teacher.user.id, role: 'teacher' as const };
+    const renamed = nextEvent<{ columns: Array<{ id: string; title: string }> }>(teacher, 'gradebook:column');
+    await nodeA.ctx.services.schedule.updateLesson(actor, lessonId, { title: 'Lesson one' });
+    expect((await renamed).columns.find((c) => c.id === `att:${lessonId}`)!.title).toBe('Lesson one');
+    const cancelled = nextEvent<{ columns: Array<{ id: string }> }>(teacher, 'gradebook:column');
+    await nodeA.ctx.services.schedule.updateLesson(actor, lessonId, { status: 'cancelled' });
+    expect((await cancelled).columns.map((c) => c.id)).not.toContain(`att:${lessonId}`);
+  });
 });

@@ -45,6 +45,11 @@ export class GradebookService {
     return change.kind === 'membership' ? this.live.changed(change.groupId, [change.studentId]) : this.live.changed(change.groupId, 'all');
   }
 
+  /** A lesson was moved, renamed or cancelled: its attendance column may have changed or gone. */
+  lessonChanged(groupId: string): Promise<void> {
+    return this.live.changed(groupId, []);
+  }
+
   // ---------------------------------------------------------------- access
 
   async access(actor: Actor, groupId: string): Promise<Access> {
