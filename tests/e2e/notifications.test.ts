@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildGroup } from '../factories/groups.js';
 import { buildStudent } from '../factories/users.js';
-import { buildLesson } from '../factories/schedule.js';
+import { buildLesson, buildRule } from '../factories/schedule.js';
 import { forFactories, launchBrowser, newPage, screenshot, signIn, startE2eApp, type E2eApp } from './support.js';
 
 let app: E2eApp;
@@ -50,6 +50,15 @@ describe('the bell', () => {
     await page.getByTestId('notification-item').filter({ hasText: 'Урок «Механика»' }).filter({ hasText: 'отменён' }).click();
     await page.waitForURL('**/app/calendar');
     await page.getByTestId('notification-count').waitFor({ state: 'detached' });
+
+    // A weekly series moved to a new time: one notice, worded by its weekday and time.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const rule = await buildRule(forFactories(app), built.teacher, built.group.id, { title: 'Кружок', startDate: day(0), endDate: day(60) });
+    await app.ctx.services.recurringRules.update({ userId: built.teacher.user.id, role: 'teacher' }, rule.id, { startTime: '19:45', endTime: '20:45' });
+    await page.getByTestId('notification-count').filter({ hasText: '1' }).waitFor({ timeout: 20_000 });
+    await bell.click();
+    await page.getByTestId('notification-item').filter({ hasText: /Занятия «Кружок» теперь проходят по понедельникам в 19:45, ближайшее — / }).waitFor();
+    await screenshot(page, 'notifications-series-phone');
 
     // Settings: the email switch of the reminder is off by default; turning it on survives a reload.
     await page.goto('/app/settings/notifications');
