@@ -55,7 +55,8 @@ describe('chat in the browser', () => {
     // The student's network drops: the socket goes, reconnecting fails until the network is back.
     await s.context.setOffline(true);
     for (const socket of await app.io.in(`user:${student.user.id}`).fetchSockets()) (socket as unknown as { conn: { close(): void } }).conn.close();
-    await s.page.getByText('Нет связи').waitFor();
+    await s.page.getByTestId('connection').filter({ hasText: 'Нет связи' }).waitFor();
+    await s.page.getByText('Нет связи: сообщения уйдут').waitFor();
     await write(s.page, 'Пишу без сети 1');
     await write(s.page, 'Пишу без сети 2');
     await expect.poll(() => s.page.getByTestId('pending').count()).toBe(2);
