@@ -185,6 +185,7 @@ describe('chat: where the view opens and stays, the phone layout, the unread tot
     // A compact chip with a preview of the photo, before sending.
     const chip = s.page.getByTestId('pending-file');
     await chip.locator('img').waitFor();
+    await expect.poll(() => chip.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     expect((await chip.boundingBox())!.height).toBeLessThan(44);
     await screenshot(s.page, 'chat-view-photo-chip');
     await write(s.page, 'Моё решение');
