@@ -157,6 +157,13 @@ describe('chat: where the view opens and stays, the phone layout, the unread tot
     // The total of unread messages is on the menu on every page; the dashboard's dates are lower-case.
     await expect.poll(() => s.page.getByTestId('nav-unread').innerText()).toBe('10');
     expect(await s.page.locator('.day').first().innerText()).toMatch(/^[а-яё]{2}, \d+ [а-яё]+\.?$/);
+    await screenshot(s.page, 'chat-view-dashboard');
+    // On a phone the sideways menu keeps the chats item, with its badge, in view.
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    const badge = await s.page.getByTestId('nav-unread').boundingBox();
+    expect(badge!.x + badge!.width).toBeLessThanOrEqual(390);
+    await screenshot(s.page, 'chat-view-dashboard-phone');
+    await s.page.setViewportSize({ width: 1280, height: 800 });
 
     await s.page.goto('/app/chats');
     const item = s.page.getByTestId('chat-list').getByRole('button', { name: new RegExp(group.name) });
