@@ -49,16 +49,19 @@ export function alignCells(columns: ModelColumn[], studentIds: string[], cells: 
     const s = studentIndex.get(a.studentId);
     if (c !== undefined && s !== undefined) rows[s]![c] = a.comment ? [a.points, a.status, a.comment] : [a.points, a.status];
   }
-  for (const h of cells.homework) {
-    const c = bySource.hw.get(h.homeworkId);
-    const s = studentIndex.get(h.studentId);
-    if (c !== undefined && s !== undefined) rows[s]![c] = h.cell;
-  }
-  for (const p of cells.control) {
-    const c = bySource.cp.get(p.controlPointId);
-    const s = studentIndex.get(p.studentId);
-    if (c !== undefined && s !== undefined) rows[s]![c] = p.cell;
-  }
+  const place = (source: Map<string, number>, ids: string[], byStudent: Record<string, Array<[number, GradebookCell]>>) => {
+    const columnOf = ids.map((id) => source.get(id));
+    for (const studentId in byStudent) {
+      const row = rows[studentIndex.get(studentId) ?? -1];
+      if (!row) continue;
+      for (const [i, cell] of byStudent[studentId]!) {
+        const c = columnOf[i];
+        if (c !== undefined) row[c] = cell;
+      }
+    }
+  };
+  place(bySource.hw, cells.homework.homeworkIds, cells.homework.byStudent);
+  place(bySource.cp, cells.control.controlPointIds, cells.control.byStudent);
   return rows;
 }
 

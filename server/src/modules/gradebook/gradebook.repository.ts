@@ -39,6 +39,8 @@ export interface ScoreRow {
   comment: string | null;
 }
 
+/** A json column: the driver parses it, unless it came as text. */
+export const parseJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 /** A uuid[] parameter as PostgreSQL's array literal (the driver would spread a JS array). */
 const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
@@ -209,20 +211,27 @@ export class GradebookRepository {
     return rows.map((r) => ({ controlPointId: r.control_point_id as string, studentId: r.student_id as string, pointsH: num(r.points_h), excused: Boolean(r.excused), comment: (r.comment as string | null) ?? null }));
   }
 
-  /** Every score of the group's control points (or one student's), current members only: one statement, one JSON value. */
-  async controlCells(groupId: string, studentId?: string): Promise<Array<{ controlPointId: string; studentId: string; cell: GradebookCell }>> {
+  /**
+   * Every score of the group's control points (or one student's), current members only: one statement,
+   * one JSON value — each control point id once, then per student `[index into controlPointIds, cell]`.
+   */
+  async controlCells(groupId: string, studentId?: string): Promise<{ controlPointIds: string[]; byStudent: Record<string, Array<[number, GradebookCell]>> }> {
     const [row] = await this.run(
-      `select coalesce(json_agg(json_build_array(s.control_point_id, s.student_id, case when s.excused then null else round(s.points_h / 100.0, 2) end, s.excused, s.comment)), '[]') as cells
-       from control_point_scores s
-       join control_points c on c.id = s.control_point_id join group_members m on m.group_id = c.group_id and m.student_id = s.student_id
-       where c.group_id = ? ${studentId ? 'and s.student_id = ?' : ''} and (s.points_h is not null or s.excused)`,
-      studentId ? [groupId, studentId] : [groupId],
+      `with indexed as (select id, (row_number() over (order by id))::int - 1 as i from control_points where group_id = ?),
+       per_student as (
+         select s.student_id, json_agg(json_build_array(x.i,
+                  case when s.excused then json_build_array(null, 'excused')
+                       when coalesce(s.comment, '') = '' then json_build_array(round(s.points_h / 100.0, 2), 'scored')
+                       else json_build_array(round(s.points_h / 100.0, 2), 'scored', s.comment) end)) as cells
+         from control_point_scores s join indexed x on x.id = s.control_point_id
+         join group_members m on m.group_id = ? and m.student_id = s.student_id
+         where (s.points_h is not null or s.excused) ${studentId ? 'and s.student_id = ?' : ''}
+         group by s.student_id
+       )
+       select (select coalesce(json_agg(id order by i), '[]') from indexed) as ids,
+              (select coalesce(json_object_agg(student_id, cells), '{}') from per_student) as cells`,
+      studentId ? [groupId, groupId, studentId] : [groupId, groupId],
     );
-    const tuples = (typeof row!.cells === 'string' ? JSON.parse(row!.cells) : row!.cells) as Array<[string, string, number | null, boolean, string | null]>;
-    return tuples.map(([controlPointId, student, points, excused, comment]) => {
-      const cell: GradebookCell = excused ? [null, 'excused'] : [Number(points), 'scored'];
-      if (comment) cell.push(comment);
-      return { controlPointId, studentId: student, cell };
-    });
+    return { controlPointIds: parseJson(row!.ids) as string[], byStudent: parseJson(row!.cells) as Record<string, Array<[number, GradebookCell]>> };
   }
 }

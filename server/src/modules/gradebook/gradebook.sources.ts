@@ -11,7 +11,8 @@ export interface AttendanceSource {
 /** What the gradebook reads from the homework module (its service implements it). */
 export interface HomeworkSource {
   gradebookColumns(groupId: string): Promise<Array<{ homeworkId: string; title: string; dueAt: Date | null; maxPoints: number; hiddenFromStudents: boolean }>>;
-  gradebookCells(groupId: string, studentId?: string): Promise<Array<{ homeworkId: string; studentId: string; cell: GradebookCell }>>;
+  /** Each homework id once, then per student `[index into homeworkIds, cell]` (one JSON value). */
+  gradebookCells(groupId: string, studentId?: string): Promise<{ homeworkIds: string[]; byStudent: Record<string, Array<[number, GradebookCell]>> }>;
   onStandingChanged(listener: (change: { groupId: string; homeworkId: string; studentIds: string[] | 'all' }) => void | Promise<void>): void;
 }
 
@@ -77,7 +78,7 @@ export class GradebookSources {
   async cells(groupId: string, studentId?: string): Promise<SourceCells> {
     const [attendance, homework, control] = await Promise.all([
       this.attendance ? (this.foreignStatements++, this.attendance.gradebookCells(groupId, studentId)) : [],
-      this.homework ? (this.foreignStatements++, this.homework.gradebookCells(groupId, studentId)) : [],
+      this.homework ? (this.foreignStatements++, this.homework.gradebookCells(groupId, studentId)) : { homeworkIds: [], byStudent: {} },
       this.repo.controlCells(groupId, studentId),
     ]);
     return { attendance, homework, control };

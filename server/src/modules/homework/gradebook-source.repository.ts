@@ -10,10 +10,14 @@ export interface HomeworkColumnRow {
   /** Scores not yet visible to students (released manually, or after the due time). */
   hiddenFromStudents: boolean;
 }
-export interface HomeworkCellRow {
-  homeworkId: string;
-  studentId: string;
-  cell: GradebookCell;
+/**
+ * The cells of a group (or one student) in compact form: each homework id once, then per student the
+ * cells that exist as `[index into homeworkIds, cell]` — a 300 × 80 group is one JSON value of about
+ * 0.4 MB instead of 24,000 rows each repeating two uuids.
+ */
+export interface HomeworkCells {
+  homeworkIds: string[];
+  byStudent: Record<string, Array<[number, GradebookCell]>>;
 }
 
 /**
@@ -41,7 +45,7 @@ export class HomeworkGradebookRepository {
     });
   }
 
-  async cells(groupId: string, now: Date, studentId?: string): Promise<HomeworkCellRow[]> {
+  async cells(groupId: string, now: Date, studentId?: string): Promise<HomeworkCells> {
     const onlyStudent = (alias: string) => (studentId ? `and ${alias}.student_id = ?` : '');
     const params = studentId ? [groupId, studentId, studentId, studentId, groupId, now] : [groupId, groupId, now];
     // one JSON value for the whole group: PostgreSQL builds it, one JSON.parse reads it
@@ -84,10 +88,17 @@ export class HomeworkGradebookRepository {
                      when missed_at is not null then 0 end as points
          from cells
        )
-       select coalesce(json_agg(json_build_array(homework_id, student_id, points, status)), '[]') as cells from judged where status is not null`,
+       ,
+       indexed as (select id, (row_number() over (order by id))::int - 1 as i from hw),
+       per_student as (
+         select j.student_id, json_agg(json_build_array(x.i, json_build_array(j.points, j.status))) as cells
+         from judged j join indexed x on x.id = j.homework_id where j.status is not null group by j.student_id
+       )
+       select (select coalesce(json_agg(id order by i), '[]') from indexed) as ids,
+              (select coalesce(json_object_agg(student_id, cells), '{}') from per_student) as cells`,
       params,
     );
-    const tuples = (typeof row!.cells === 'string' ? JSON.parse(row!.cells) : row!.cells) as Array<[string, string, number | null, string]>;
-    return tuples.map(([homeworkId, studentId, points, status]) => ({ homeworkId, studentId, cell: [points === null ? null : Number(points), status] }));
+    const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+    return { homeworkIds: parse(row!.ids) as string[], byStudent: parse(row!.cells) as HomeworkCells['byStudent'] };
   }
 }
