@@ -63,6 +63,10 @@ await withBenchDatabase('tp_bench_gbprof', async (url) => {
       console.log(sql.slice(0, 60).replace(/\s+/g, ' '), '\n', plan.map((r) => Object.values(r)[0]).join('\n'));
     }
   }
+  if (process.env.BENCH_PAUSE) {
+    console.log(`database ${url} kept for ${process.env.BENCH_PAUSE} s`);
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.BENCH_PAUSE) * 1000));
+  }
   for (const [name, values] of times) console.log(`${name.padEnd(22)} median ${median(values).toFixed(1).padStart(7)} ms   max ${Math.max(...values).toFixed(1).padStart(7)} ms`);
   await infra.close();
 });

@@ -153,13 +153,14 @@ export class AttendanceRepository {
   async gradebookCells(groupId: string, studentId?: string): Promise<Array<{ lessonId: string; studentId: string; status: AttendanceStatus; points: number; comment: string | null }>> {
     const [row] = await this.run(
       `with indexed as (select id, (row_number() over (order by id))::int - 1 as i from lessons where group_id = ? and status <> 'cancelled'),
+       -- JSON written as text: several times cheaper for PostgreSQL than json_agg over 24,000 small arrays
        per_student as (
-         select m.student_id, json_agg(json_build_array(x.i, m.status, m.comment)) as marks
+         select m.student_id, string_agg(x.i || ',"' || m.status || '"' || coalesce(',' || to_json(m.comment)::text, ''), '],[') as marks
          from attendance_marks m join indexed x on x.id = m.lesson_id
          where m.group_id = ? ${studentId ? 'and m.student_id = ?' : ''} group by m.student_id
        )
        select (select coalesce(json_agg(id order by i), '[]') from indexed) as ids,
-              (select coalesce(json_object_agg(student_id, marks), '{}') from per_student) as marks,
+              (select '{' || coalesce(string_agg('"' || student_id || '":[[' || marks || ']]', ','), '') || '}' from per_student) as marks,
               (select json_build_object('present', points_present, 'late', points_late, 'excused', points_excused, 'absent', points_absent)
                  from attendance_settings where group_id = ?) as points`,
       [groupId, groupId, ...(studentId ? [studentId] : []), groupId],

@@ -218,18 +218,18 @@ export class GradebookRepository {
   async controlCells(groupId: string, studentId?: string): Promise<{ controlPointIds: string[]; byStudent: Record<string, Array<[number, GradebookCell]>> }> {
     const [row] = await this.run(
       `with indexed as (select id, (row_number() over (order by id))::int - 1 as i from control_points where group_id = ?),
+       -- JSON written as text: several times cheaper for PostgreSQL than json_agg over 12,000 small arrays
        per_student as (
-         select s.student_id, json_agg(json_build_array(x.i,
-                  case when s.excused then json_build_array(null, 'excused')
-                       when coalesce(s.comment, '') = '' then json_build_array(round(s.points_h / 100.0, 2), 'scored')
-                       else json_build_array(round(s.points_h / 100.0, 2), 'scored', s.comment) end)) as cells
+         select s.student_id,
+                string_agg(x.i || case when s.excused then ',[null,"excused"' else ',[' || round(s.points_h / 100.0, 2) || ',"scored"' end
+                           || coalesce(',' || to_json(nullif(s.comment, ''))::text, '') || ']', '],[') as cells
          from control_point_scores s join indexed x on x.id = s.control_point_id
          join group_members m on m.group_id = ? and m.student_id = s.student_id
          where (s.points_h is not null or s.excused) ${studentId ? 'and s.student_id = ?' : ''}
          group by s.student_id
        )
        select (select coalesce(json_agg(id order by i), '[]') from indexed) as ids,
-              (select coalesce(json_object_agg(student_id, cells), '{}') from per_student) as cells`,
+              (select '{' || coalesce(string_agg('"' || student_id || '":[[' || cells || ']]', ','), '') || '}' from per_student) as cells`,
       studentId ? [groupId, groupId, studentId] : [groupId, groupId],
     );
     return { controlPointIds: parseJson(row!.ids) as string[], byStudent: parseJson(row!.cells) as Record<string, Array<[number, GradebookCell]>> };

@@ -90,12 +90,13 @@ export class HomeworkGradebookRepository {
        )
        ,
        indexed as (select id, (row_number() over (order by id))::int - 1 as i from hw),
+       -- JSON written as text: several times cheaper for PostgreSQL than json_agg over 24,000 small arrays
        per_student as (
-         select j.student_id, json_agg(json_build_array(x.i, json_build_array(j.points, j.status))) as cells
+         select j.student_id, string_agg(x.i || ',[' || coalesce(j.points::text, 'null') || ',"' || j.status || '"]', '],[') as cells
          from judged j join indexed x on x.id = j.homework_id where j.status is not null group by j.student_id
        )
        select (select coalesce(json_agg(id order by i), '[]') from indexed) as ids,
-              (select coalesce(json_object_agg(student_id, cells), '{}') from per_student) as cells`,
+              (select '{' || coalesce(string_agg('"' || student_id || '":[[' || cells || ']]', ','), '') || '}' from per_student) as cells`,
       params,
     );
     const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
