@@ -27,6 +27,8 @@ await client.connect();
 const chatOfGroup = new Map(
   (await client.query<{ id: string; group_id: string }>(`insert into chats (id, kind, group_id) select gen_random_uuid(), 'group', id from groups returning id, group_id`)).rows.map((r) => [r.group_id, r.id]),
 );
+// Statistics as a running database has them, so plans are the ones production gets.
+await client.query('analyze');
 const tokens = await tokensFor(db.students, 'student');
 
 /**
