@@ -54,6 +54,11 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Soc
   });
 
   io.on('connection', async (socket) => {
+    // The handlers are registered once the socket's rooms are joined; an event sent straight after
+    // connecting (before `session:ready`) waits for them here instead of finding no listener.
+    let handlersReady!: () => void;
+    const ready = new Promise<void>((resolve) => (handlersReady = resolve));
+    socket.use((_event, next) => void ready.then(() => next()));
     infra.metrics.connectedSockets.inc();
     socket.on('disconnect', () => infra.metrics.connectedSockets.dec());
     const expiry = watchExpiry(socket, ctx);
@@ -82,9 +87,13 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Soc
     } catch (error) {
       infra.logger.warn({ err: String(error) }, 'could not resolve socket rooms');
     }
-    await socket.join(joined);
-    for (const register of moduleSockets) register(ctx, socket, io);
-    socket.emit('session:ready', { userId: user.userId, role: user.role });
+    try {
+      await socket.join(joined);
+      for (const register of moduleSockets) register(ctx, socket, io);
+      socket.emit('session:ready', { userId: user.userId, role: user.role });
+    } finally {
+      handlersReady();
+    }
   });
   return io;
 }
