@@ -19,6 +19,9 @@ const MAX_AUTH_RETRIES = 2;
 let socket: AppSocket | null = null;
 let everConnected = false;
 let authRetries = 0;
+/** Set by the server's `session:ready`: its handlers are registered, so requests sent now get an answer. */
+let sessionReady = false;
+const readyWaiters = new Set<() => void>();
 const handlers = new Map<string, Set<(payload: never) => void>>();
 const resyncHooks = new Set<ResyncHook>();
 
@@ -42,7 +45,13 @@ export function getSocket(): AppSocket {
     everConnected = true;
     for (const hook of resyncHooks) hook({ reconnect });
   });
+  created.on('session:ready', () => {
+    sessionReady = true;
+    for (const wake of readyWaiters) wake();
+    readyWaiters.clear();
+  });
   created.on('disconnect', (reason) => {
+    sessionReady = false;
     if (reason === 'io client disconnect') return setConnectionStatus('offline');
     setConnectionStatus('reconnecting');
     // The server hung up on purpose (token expired): socket.io will not retry by itself.
@@ -70,6 +79,26 @@ export function disconnectSocket(): void {
   socket?.disconnect();
   everConnected = false;
   setConnectionStatus('offline');
+}
+
+/**
+ * Resolves true once the connected socket's session is ready (the server emits `session:ready` after
+ * its handlers are registered — a request sent before may be dropped unanswered), false after
+ * `timeoutMs` without it.
+ */
+export function whenSessionReady(timeoutMs: number): Promise<boolean> {
+  if (sessionReady && socket?.connected) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      readyWaiters.delete(wake);
+      resolve(false);
+    }, timeoutMs);
+    readyWaiters.add(wake);
+  });
 }
 
 /** Typed subscription to a server event; returns the unsubscribe function (usable as an `$effect` cleanup). */

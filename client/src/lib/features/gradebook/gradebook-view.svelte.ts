@@ -1,12 +1,17 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { EventMeta, GradebookCellPayload, GradebookColumnPayload, GradebookRowPayload } from '@tp/shared';
 import { ApiError } from '$lib/api/errors.js';
-import { getSocket, onResync, onSocket, resetSeq, trackRoom } from '$lib/api/socket.js';
+import { getSocket, onResync, onSocket, resetSeq, trackRoom, whenSessionReady } from '$lib/api/socket.js';
 import { applyCell, applyColumns, applyRows } from './apply.js';
 import { gradebookApi } from './api.js';
 import { gradebookRooms, type GradebookDto } from './types.js';
 
 const WATCH_TIMEOUT_MS = 5_000;
+/** A watch left unanswered is sent once more before the view falls back to HTTP. */
+const WATCH_ATTEMPTS = 2;
+const READY_TIMEOUT_MS = 5_000;
+/** After an HTTP fallback on a connected socket, how soon the view tries to go live again. */
+const REWATCH_AFTER_MS = 5_000;
 /** How long a changed cell stays highlighted. */
 export const FLASH_MS = 1_500;
 
@@ -64,13 +69,12 @@ export class GradebookView {
       onSocket('gradebook:cell', (event) => forMe(event) && this.receive({ kind: 'cell', event })),
       onSocket('gradebook:row', (event) => forMe(event) && this.receive({ kind: 'row', event })),
       onSocket('gradebook:column', (event) => forMe(event) && this.receive({ kind: 'column', event })),
-      onResync(({ reconnect }) => {
-        // The server forgets the room on a new connection: watch again (the first connect may be the one we waited for).
-        if (reconnect || !this.watching) void this.resnapshot();
-      }),
+      // The server forgets the room on a new connection: watch again on every one.
+      onResync(() => void this.resnapshot()),
     ];
     void this.resnapshot();
     return () => {
+      this.closed = true;
       stops.forEach((stop) => stop());
       this.timers.forEach((timer) => clearTimeout(timer));
       const socket = getSocket();
@@ -80,6 +84,7 @@ export class GradebookView {
 
   /** Whether the last snapshot came through the socket (so the room is joined). */
   private watching = false;
+  private closed = false;
 
   /**
    * Loads a new snapshot. A request while one is on its way runs once more after it: the socket may
@@ -105,6 +110,7 @@ export class GradebookView {
     try {
       const { dto, watched } = await this.fetchSnapshot();
       this.watching = watched;
+      if (!watched) this.rewatchLater();
       this.dto = dto;
       this.error = null;
       resetSeq(this.room, dto.seq);
@@ -121,21 +127,36 @@ export class GradebookView {
     }
   }
 
+  /**
+   * The snapshot through `gradebook:watch` (which also joins the room) once the socket's session is
+   * ready — a watch sent earlier can be dropped by the server unanswered — else over HTTP.
+   */
   private async fetchSnapshot(): Promise<{ dto: GradebookDto; watched: boolean }> {
     const socket = getSocket();
-    let refusal: ApiError | null = null;
-    if (socket.connected) {
-      try {
-        const result = await socket.timeout(WATCH_TIMEOUT_MS).emitWithAck('gradebook:watch', { groupId: this.groupId });
+    if (socket.connected && (await whenSessionReady(READY_TIMEOUT_MS))) {
+      for (let attempt = 0; attempt < WATCH_ATTEMPTS && socket.connected && !this.closed; attempt += 1) {
+        let result;
+        try {
+          result = await socket.timeout(WATCH_TIMEOUT_MS).emitWithAck('gradebook:watch', { groupId: this.groupId });
+        } catch {
+          continue; // no answer in time: ask again
+        }
         if (result.ok) return { dto: result.data, watched: true };
-        refusal = new ApiError(result.error.code, result.error.message, 403);
-      } catch {
-        // No answer in time: HTTP below.
+        throw new ApiError(result.error.code, result.error.message, 403);
       }
-      if (refusal) throw refusal;
     }
     const dto = this.viewer.role === 'student' ? await gradebookApi.myGrades(this.groupId) : await gradebookApi.snapshot(this.groupId);
     return { dto, watched: false };
+  }
+
+  /** Shown from HTTP while the socket is up: not live yet, so try the watch again shortly. */
+  private rewatchLater(): void {
+    if (this.closed || !getSocket().connected) return; // a (re)connect watches by itself
+    const timer = setTimeout(() => {
+      this.timers = this.timers.filter((other) => other !== timer);
+      if (!this.closed && !this.watching) void this.resnapshot();
+    }, REWATCH_AFTER_MS);
+    this.timers.push(timer);
   }
 
   private receive(live: Live): void {
