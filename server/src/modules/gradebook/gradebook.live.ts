@@ -2,7 +2,7 @@ import { computeRow, gradebookRooms, type GradebookAveragesPatch, type Gradebook
 import type { Infra } from '../../infra/container.js';
 import type { GradebookRepository, GroupInfo } from './gradebook.repository.js';
 import type { GradebookTables } from './gradebook.tables.js';
-import { alignCells, calcColumns, keptRow, rowOf, signature, studentCells, studentTable, type GradebookModel } from './gradebook.model.js';
+import { alignCells, calcColumns, keptRow, patchRow, rowOf, signature, studentCells, studentTable, type GradebookModel } from './gradebook.model.js';
 import type { ModelColumn } from './gradebook.sources.js';
 
 /** Past this many students in one change, recomputing the whole table is cheaper than row by row. */
@@ -12,6 +12,8 @@ interface Pending {
   students: Set<string> | 'all';
   columns: Set<string> | 'all';
 }
+/** The generations of the group's changes one run covers (after `since`, up to `upTo`). */
+type Span = { since: number; upTo: number };
 
 /**
  * Keeps open gradebooks current. Changes are queued per group (one group's changes run one after
@@ -23,6 +25,8 @@ interface Pending {
 export class GradebookLive {
   private readonly pending = new Map<string, Pending>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Per group, the generation the last run covered. */
+  private readonly covered = new Map<string, number>();
 
   constructor(
     private readonly infra: Infra,
@@ -32,7 +36,7 @@ export class GradebookLive {
 
   /** Resolves once the change has been pushed (tests and the benchmark wait on it). */
   changed(groupId: string, studentIds: string[] | 'all', columnId?: string): Promise<void> {
-    this.tables.forget(groupId);
+    this.tables.changing(groupId);
     const current = this.pending.get(groupId) ?? { students: new Set<string>(), columns: new Set<string>() };
     if (studentIds === 'all' || current.students === 'all') current.students = 'all';
     else for (const id of studentIds) current.students.add(id);
@@ -52,14 +56,16 @@ export class GradebookLive {
     const change = this.pending.get(groupId);
     if (!change) return; // merged into a run that already happened
     this.pending.delete(groupId);
+    const span = { since: this.covered.get(groupId) ?? 0, upTo: this.tables.generation(groupId) };
+    this.covered.set(groupId, span.upTo);
     try {
-      await this.apply(groupId, change);
+      await this.apply(groupId, change, span);
     } catch (error) {
       this.infra.logger.error({ err: error, groupId }, 'gradebook live update failed');
     }
   }
 
-  private async apply(groupId: string, change: Pending): Promise<void> {
+  private async apply(groupId: string, change: Pending, span: Span): Promise<void> {
     const onlyStudent = change.students !== 'all' && change.students.size === 1 ? [...change.students][0] : undefined;
     const [group, cache, settings, columns, student, cells] = await Promise.all([
       this.repo.group(groupId),
@@ -73,19 +79,22 @@ export class GradebookLive {
     const sig = signature(columns, settings);
     const columnsChanged = !cache.fresh || cache.signature !== sig;
     if (columnsChanged || change.students === 'all' || change.students.size > FULL_RECOMPUTE_AT) {
-      await this.rebuild(group, columnsChanged, change.students);
+      await this.rebuild(group, columnsChanged, change.students, span);
       return;
     }
     for (const studentId of change.students) {
       const [info] = studentId === onlyStudent ? student! : await this.repo.students(groupId, studentId);
       const own = studentId === onlyStudent ? cells! : await this.tables.sources.cells(groupId, studentId);
       const row = info ? alignCells(columns, [studentId], own)[0]! : null;
-      await this.pushRow(group, { columns, settings, students: info ? [info] : [], cells: row ? [row] : [], group }, studentId, change.columns);
+      await this.pushRow(group, { columns, settings, students: info ? [info] : [], cells: row ? [row] : [], group }, studentId, change.columns, { span, signature: sig });
     }
   }
 
-  /** One student's row: write it, read the averages it moved, push to the table and to the student. */
-  private async pushRow(group: GroupInfo, model: GradebookModel, studentId: string, touched: Set<string> | 'all'): Promise<void> {
+  /**
+   * One student's row: write it, read the averages it moved, push to the table and to the student, then
+   * patch the node's kept table with the same row and averages (so a reload right after needs no rebuild).
+   */
+  private async pushRow(group: GroupInfo, model: GradebookModel, studentId: string, touched: Set<string> | 'all', kept: { span: Span; signature: string }): Promise<void> {
     const { columns, settings } = model;
     const cells = model.cells[0];
     const result = cells ? computeRow(calcColumns(columns), cells, settings.weights, settings.scale) : null;
@@ -98,8 +107,12 @@ export class GradebookLive {
     if (!cells || !result) {
       await broadcaster.emit(tableRoom, 'gradebook:row', { groupId: group.id, rows: [], removedStudentIds: [studentId], averages });
       await broadcaster.emit(ownRoom, 'gradebook:row', { groupId: group.id, rows: [], removedStudentIds: [studentId], averages: hideFromStudent(columns, averages) });
+      await this.tables.pushed(group.id, kept.span, () => null);
       return;
     }
+    const student = model.students[0]!;
+    const patch = () =>
+      this.tables.pushed(group.id, kept.span, (built, seq) => (built.signature === kept.signature ? patchRow(built, { student, cells, result, averages }, seq, this.infra.clock.now()) : null));
     const ownCells = studentCells(columns, cells);
     const ownResult = computeRow(calcColumns(columns), ownCells, settings.weights, settings.scale);
     const single = touched !== 'all' && touched.size === 1 ? columns.findIndex((c) => c.id === [...touched][0]) : -1;
@@ -107,16 +120,18 @@ export class GradebookLive {
       const base = { groupId: group.id, studentId, columnId: columns[single]!.id, columnIndex: single };
       await broadcaster.emit(tableRoom, 'gradebook:cell', { ...base, cell: cells[single]!, row: result, averages });
       await broadcaster.emit(ownRoom, 'gradebook:cell', { ...base, cell: ownCells[single]!, row: ownResult, averages: hideFromStudent(columns, averages) });
+      await patch();
       return;
     }
-    const student = model.students[0]!;
     await broadcaster.emit(tableRoom, 'gradebook:row', { groupId: group.id, rows: [rowOf(student, cells, result)], removedStudentIds: [], averages });
     await broadcaster.emit(ownRoom, 'gradebook:row', { groupId: group.id, rows: [rowOf(student, ownCells, ownResult)], removedStudentIds: [], averages: hideFromStudent(columns, averages) });
+    await patch();
   }
 
   /** Rebuilds the whole table; pushes the columns when they (or the settings) changed, else the changed rows. */
-  private async rebuild(group: GroupInfo, columnsChanged: boolean, students: Set<string> | 'all'): Promise<void> {
-    const { model, table } = await this.tables.build(group, { reuse: false });
+  private async rebuild(group: GroupInfo, columnsChanged: boolean, students: Set<string> | 'all', span: Span): Promise<void> {
+    const built = await this.tables.build(group, { reuse: false });
+    const { model, table } = built;
     const averages = fullAverages(table);
     const broadcaster = this.infra.broadcaster;
     const tableRoom = gradebookRooms.group(group.id);
@@ -137,6 +152,8 @@ export class GradebookLive {
     } else {
       await broadcaster.emit(tableRoom, 'gradebook:row', { groupId: group.id, rows: pick(table.rows), removedStudentIds: removed, averages });
     }
+    // the table just built is what the room now shows: kept at the seq of that push
+    await this.tables.pushed(group.id, span, (kept, seq) => (kept === built ? { ...kept, table: { ...kept.table, seq } } : null));
     for (const id of removed) {
       await broadcaster.emit(gradebookRooms.student(group.id, id), 'gradebook:row', { groupId: group.id, rows: [], removedStudentIds: [id], averages: hideFromStudent(model.columns, averages) });
     }

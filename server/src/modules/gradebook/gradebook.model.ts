@@ -4,9 +4,11 @@ import {
   cellFraction,
   computeGroup,
   computeRow,
+  effectiveWeights,
   round2,
   toHundredths,
   type GradebookAverages,
+  type GradebookAveragesPatch,
   type GradebookCell,
   type GradebookDto,
   type GradebookRow,
@@ -119,6 +121,59 @@ export function buildTable(model: GradebookModel, seq: number, now: Date): Built
       averages: calc.averages,
     },
     kept: () => model.students.map((student, i) => keptRow(student.id, columns, model.cells[i]!, calc.rows[i]!)),
+  };
+}
+
+/** A whole table as built (or since patched), with the model it came from and its columns' signature. */
+export interface TableBuild {
+  model: GradebookModel;
+  table: GradebookDto;
+  signature: string;
+}
+
+/**
+ * The table with one student's row replaced and the averages a live change moved (as pushed in
+ * `gradebook:cell` / `gradebook:row`), at `seq`. Copies only the arrays it changes: the table handed out
+ * before stays as it was. Null when the student is not in the table (joined since: rebuild instead).
+ */
+export function patchRow(
+  built: TableBuild,
+  change: { student: StudentInfo; cells: Array<GradebookCell | null>; result: RowResult; averages: GradebookAveragesPatch },
+  seq: number,
+  now: Date,
+): TableBuild | null {
+  const { model, table } = built;
+  const index = model.students.findIndex((s) => s.id === change.student.id);
+  if (index < 0) return null;
+  const students = [...model.students];
+  const cells = [...model.cells];
+  const rows = [...table.rows];
+  students[index] = change.student;
+  cells[index] = change.cells;
+  rows[index] = rowOf(change.student, change.cells, change.result);
+  const columns = [...table.columns];
+  const averages = [...table.averages.columns];
+  for (const [id, value] of Object.entries(change.averages.columns)) {
+    const i = columns.findIndex((c) => c.id === id);
+    if (i < 0) return null;
+    averages[i] = value;
+    if (columns[i]!.counted !== (value !== null)) columns[i] = { ...columns[i]!, counted: value !== null };
+  }
+  const present = { attendance: false, homework: false, control: false };
+  for (const column of columns) if (column.counted) present[column.category] = true;
+  const weights = effectiveWeights(model.settings.weights, present);
+  return {
+    signature: built.signature,
+    model: { ...model, students, cells },
+    table: {
+      ...table,
+      seq,
+      generatedAt: now.toISOString(),
+      columns,
+      rows,
+      categories: table.categories.map((c) => ({ ...c, effectiveWeight: weights[c.key] })),
+      averages: { columns: averages, categories: change.averages.categories, total: change.averages.total },
+    },
   };
 }
 
