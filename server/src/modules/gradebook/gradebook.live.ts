@@ -82,11 +82,22 @@ export class GradebookLive {
       await this.rebuild(group, columnsChanged, change.students, span);
       return;
     }
+    const inGroup: string[] = [];
+    let averages: GradebookAveragesPatch | undefined;
     for (const studentId of change.students) {
       const [info] = studentId === onlyStudent ? student! : await this.repo.students(groupId, studentId);
       const own = studentId === onlyStudent ? cells! : await this.tables.sources.cells(groupId, studentId);
       const row = info ? alignCells(columns, [studentId], own)[0]! : null;
-      await this.pushRow(group, { columns, settings, students: info ? [info] : [], cells: row ? [row] : [], group }, studentId, change.columns, { span, signature: sig });
+      averages = await this.pushRow(group, { columns, settings, students: info ? [info] : [], cells: row ? [row] : [], group }, studentId, change.columns, { span, signature: sig });
+      if (info) inGroup.push(studentId);
+    }
+    // each student's event carried the averages as they stood after their own row; those pushed before
+    // the last row get the final averages too (the table's room had them with the last row)
+    const last = [...change.students].at(-1);
+    for (const studentId of inGroup) {
+      if (studentId === last || !averages) continue;
+      const room = gradebookRooms.student(groupId, studentId);
+      await this.infra.broadcaster.emit(room, 'gradebook:row', { groupId, rows: [], removedStudentIds: [], averages: hideFromStudent(columns, averages) });
     }
   }
 
@@ -94,7 +105,7 @@ export class GradebookLive {
    * One student's row: write it, read the averages it moved, push to the table and to the student, then
    * patch the node's kept table with the same row and averages (so a reload right after needs no rebuild).
    */
-  private async pushRow(group: GroupInfo, model: GradebookModel, studentId: string, touched: Set<string> | 'all', kept: { span: Span; signature: string }): Promise<void> {
+  private async pushRow(group: GroupInfo, model: GradebookModel, studentId: string, touched: Set<string> | 'all', kept: { span: Span; signature: string }): Promise<GradebookAveragesPatch> {
     const { columns, settings } = model;
     const cells = model.cells[0];
     const result = cells ? computeRow(calcColumns(columns), cells, settings.weights, settings.scale) : null;
@@ -108,7 +119,7 @@ export class GradebookLive {
       await broadcaster.emit(tableRoom, 'gradebook:row', { groupId: group.id, rows: [], removedStudentIds: [studentId], averages });
       await broadcaster.emit(ownRoom, 'gradebook:row', { groupId: group.id, rows: [], removedStudentIds: [studentId], averages: hideFromStudent(columns, averages) });
       await this.tables.pushed(group.id, kept.span, () => null);
-      return;
+      return averages;
     }
     const student = model.students[0]!;
     const patch = () =>
@@ -121,11 +132,12 @@ export class GradebookLive {
       await broadcaster.emit(tableRoom, 'gradebook:cell', { ...base, cell: cells[single]!, row: result, averages });
       await broadcaster.emit(ownRoom, 'gradebook:cell', { ...base, cell: ownCells[single]!, row: ownResult, averages: hideFromStudent(columns, averages) });
       await patch();
-      return;
+      return averages;
     }
     await broadcaster.emit(tableRoom, 'gradebook:row', { groupId: group.id, rows: [rowOf(student, cells, result)], removedStudentIds: [], averages });
     await broadcaster.emit(ownRoom, 'gradebook:row', { groupId: group.id, rows: [rowOf(student, ownCells, ownResult)], removedStudentIds: [], averages: hideFromStudent(columns, averages) });
     await patch();
+    return averages;
   }
 
   /** Rebuilds the whole table; pushes the columns when they (or the settings) changed, else the changed rows. */
