@@ -40,6 +40,9 @@ describe('attendance from the lesson card to the student’s page', () => {
     await page.waitForURL(`**/app/attendance/lessons/${lesson.id}`);
     await page.getByRole('heading', { name: /Оптика/ }).waitFor();
     expect(await page.getByTestId('attendance-row').allInnerTexts()).toHaveLength(3);
+    // Opened from the dashboard, the way back says so and leads there.
+    expect(await page.getByTestId('attendance-back').innerText()).toBe('← На главную');
+    expect(await page.getByTestId('attendance-back').getAttribute('href')).toBe('/app');
 
     // Keyboard only: P marks and moves on, L, A; k goes back up; C opens the comment, Escape returns; 3 = excused.
     const list = page.getByTestId('attendance-list');
@@ -166,5 +169,39 @@ describe('attendance from the lesson card to the student’s page', () => {
     await dashaPage.getByTestId('my-attendance-total').filter({ hasText: '3 из 3' }).waitFor();
     const saved = await request(app.url).get(`/api/groups/${group.id}/attendance-settings`).set({ authorization: `Bearer ${teacher.token}` });
     expect(saved.body).toEqual({ points: { present: 3, late: 1, excused: 1, absent: 0 }, maxPoints: 3, lateAfterMinutes: 15 });
+  });
+
+  it('a student confirmed absent who then joins late: the saved mark shows the meeting’s differing suggestion, accepted with one click', async () => {
+    const f = forFactories(app);
+    await buildAccount(f, { provider: 'demo' });
+    const teacher = await buildTeacher(f, { locale: 'ru' });
+    const ivan = await buildStudent(f, { firstName: 'Иван', lastName: 'Зорин', locale: 'ru' });
+    const { group } = await buildGroup(f, { teacher, students: [ivan], name: 'История 7В' });
+    const lesson = await buildLesson(f, { teacher, groupId: group.id, startAt: new Date(app.clock.now().getTime() - 20 * 60_000), minutes: 90, title: 'Реформы' });
+    const started = await request(app.url).post(`/api/lessons/${lesson.id}/start`).set({ authorization: `Bearer ${teacher.token}` });
+    expect(started.status).toBe(200);
+    // The teacher opened the meeting on time, twenty minutes ago.
+    await app.infra.orm.em.fork().getConnection().execute('update lessons set started_at = start_at where id = ?', [lesson.id]);
+    const { page } = await newPage(browser, app.url);
+    await signIn(page, teacher);
+    await page.goto(`/app/attendance/lessons/${lesson.id}`);
+    await page.getByRole('heading', { name: /Реформы/ }).waitFor();
+    await page.getByTestId('attendance-confirm').click();
+    await expect.poll(() => page.getByTestId('attendance-state').innerText()).toBe('Сохранено');
+    expect(await row(page, ivan.user.id).getAttribute('data-status')).toBe('absent');
+    expect(await page.getByTestId('attendance-differs').count()).toBe(0);
+
+    // Twenty minutes in (more than the default 10) he opens the meeting: the meeting now says late.
+    await request(app.url).get(`/api/demo-meetings/${started.body.meetingId}`).set({ authorization: `Bearer ${ivan.token}` }).expect(200);
+    const differs = row(page, ivan.user.id).getByTestId('attendance-differs');
+    await differs.waitFor();
+    expect(await differs.innerText()).toContain('по встрече: Опоздание');
+    expect(await row(page, ivan.user.id).getAttribute('data-status')).toBe('absent');
+    await page.screenshot({ path: `${SHOTS}/late-join-after-confirm.png`, fullPage: true });
+    await differs.getByTestId('attendance-accept').click();
+    await expect.poll(() => row(page, ivan.user.id).getAttribute('data-status')).toBe('late');
+    await expect.poll(() => page.getByTestId('attendance-differs').count()).toBe(0);
+    const marks = await request(app.url).get(`/api/lessons/${lesson.id}/attendance`).set({ authorization: `Bearer ${teacher.token}` });
+    expect(marks.body.marks.map((m: { status: string }) => m.status)).toEqual(['late']);
   });
 });

@@ -110,6 +110,23 @@ export class MarkingState {
     return { status: row.suggestion?.status ?? null, suggested: Boolean(row.suggestion) };
   }
 
+  /**
+   * What the meeting now suggests when it differs from a saved mark the teacher has not retyped —
+   * e.g. confirmed absent, then the student joined late.
+   */
+  differingSuggestion(row: MarkRow): AttendanceStatus | null {
+    const suggested = row.suggestion?.status;
+    if (!row.saved || !suggested || suggested === row.saved.status || row.status !== row.saved.status) return null;
+    return suggested;
+  }
+
+  /** One click: the meeting's differing suggestion replaces the saved mark, saved at once. */
+  async acceptSuggestion(index: number): Promise<void> {
+    const row = this.rows[index];
+    const status = row && this.canEdit ? this.differingSuggestion(row) : null;
+    if (row && status) await this.write([{ studentId: row.id, status, comment: row.comment.trim() || null }]);
+  }
+
   move(by: number): void {
     if (!this.rows.length) return;
     this.cursor = Math.max(0, Math.min(this.rows.length - 1, this.cursor + by));
