@@ -15,10 +15,16 @@ const averagesOf = (dto: GradebookDto): Averages => ({
   total: dto.averages.total,
 });
 
+/** A watch's snapshot (a new watch answers after every event already sent to the socket). */
+async function snapshot(socket: Socket, groupId: string): Promise<GradebookDto> {
+  const answer = await socket.emitWithAck('gradebook:watch', { groupId });
+  if (!answer.ok) throw new Error(answer.error.message);
+  return answer.data as GradebookDto;
+}
+
 /** The averages an open view shows: its snapshot's, then every live event's patch on top, in order. */
 async function openView(socket: Socket, groupId: string): Promise<{ shown: () => Averages }> {
-  const answer = await socket.emitWithAck('gradebook:watch', { groupId });
-  let shown = averagesOf(answer.data as GradebookDto);
+  let shown = averagesOf(await snapshot(socket, groupId));
   socket.onAny((event: string, payload: { averages?: GradebookAveragesPatch }) => {
     if (!event.startsWith('gradebook:') || !payload.averages) return;
     const patch = payload.averages;
@@ -63,12 +69,11 @@ describe('one save covering several students', () => {
       [2, 20],
     ]);
 
-    // a new watch answers after every event already sent to the socket, with a table built afresh
-    const fresh = averagesOf((await teacher.emitWithAck('gradebook:watch', { groupId: built.group.id })).data as GradebookDto);
+    const fresh = averagesOf(await snapshot(teacher, built.group.id));
     expect(fresh.columns[`cp:${point.id}`]).toBe(63.33);
     expect(table.shown()).toEqual(fresh);
     for (const [i, socket] of sockets.entries()) {
-      const own = (await socket.emitWithAck('gradebook:watch', { groupId: built.group.id })).data as GradebookDto;
+      const own = await snapshot(socket, built.group.id);
       expect(averagesOf(own)).toEqual(fresh);
       expect({ student: i, averages: views[i]!.shown() }).toEqual({ student: i, averages: fresh });
     }

@@ -63,8 +63,8 @@ export function gradebookRoutes({ infra, services }: AppContext): Router {
   router.get('/groups/:id/gradebook/export', teacherOrAdmin, async (req, res) => {
     const { id } = params(req, idParam);
     const { format } = query(req, exportQuery);
-    const { model, table } = await gradebook.fullTable(who(req), id);
-    const file = await exportGradebook(model, table, format, infra.clock.now());
+    const [{ model, table }, reader] = await Promise.all([gradebook.fullTable(who(req), id), services.users.getById(who(req).userId)]);
+    const file = await exportGradebook(model, table, format, infra.clock.now(), { locale: reader.locale, timezone: reader.timezone });
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', file.disposition);
     res.send(file.body);
