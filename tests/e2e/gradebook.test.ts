@@ -83,6 +83,13 @@ describe('the live gradebook in the browser', () => {
     // Scores typed down the column: out-of-range is refused at the field, Enter moves to the next student.
     await header.getByRole('button').click();
     const sheet = t.page.getByTestId('score-sheet');
+    // The header words sit in their own columns: "Освобождён" is not drawn over "Комментарий".
+    const headWords = await sheet.locator('.head span').evaluateAll((spans) =>
+      spans.map((span) => ({ text: span.textContent, cut: span.scrollWidth > span.clientWidth, right: span.getBoundingClientRect().right, left: span.getBoundingClientRect().left })),
+    );
+    expect(headWords.filter((word) => word.cut).map((word) => [word.text, word.left, word.right])).toEqual([]);
+    expect(headWords[2]!.right).toBeLessThanOrEqual(headWords[3]!.left);
+    await shot(t.page, 'teacher-score-sheet-desktop');
     const ivanInput = sheet.locator(`[data-student="${ivan!.user.id}"] input[inputmode="decimal"]`);
     await ivanInput.fill('25');
     await sheet.getByText('От 0 до 20').waitFor();
@@ -101,7 +108,7 @@ describe('the live gradebook in the browser', () => {
     await expect.poll(() => cell(a.page, ivan!.user.id, columnId).innerText(), SOON).toBe('15');
     await expect.poll(() => cell(a.page, ivan!.user.id, '=total').innerText(), SOON).toBe('75');
     await expect.poll(() => cell(a.page, maria!.user.id, '=total').innerText(), SOON).toBe('90');
-    await expect.poll(() => s.page.getByTestId('my-total').innerText(), SOON).toBe('75');
+    await expect.poll(() => s.page.getByTestId('my-total').innerText(), SOON).toBe('75%');
     await expect.poll(() => s.page.locator(`[data-cell="${columnId}"]`).innerText(), SOON).toContain('15');
     expect(await s.page.getByTestId('my-mark').innerText()).toBe('4');
     await expect.poll(() => s.page.getByTestId('my-rank').innerText(), SOON).toBe('Место в группе: 2 из 2');
@@ -203,7 +210,7 @@ describe('the live gradebook in the browser', () => {
     await expect.poll(() => cell(book.page, vera!.user.id, columnId).innerText(), SOON).toBe('0');
     await expect.poll(() => cell(book.page, boris!.user.id, '=total').innerText(), SOON).toBe('100');
     expect(await cell(book.page, vera!.user.id, columnId).getAttribute('class')).toContain('missing');
-    await expect.poll(() => s.page.getByTestId('my-total').innerText(), SOON).toBe('100');
+    await expect.poll(() => s.page.getByTestId('my-total').innerText(), SOON).toBe('100%');
     await expect.poll(() => s.page.locator(`[data-cell="${columnId}"]`).innerText(), SOON).toContain('2');
 
     // A correction is one cell: Boris late → 1 of 2.
@@ -213,11 +220,60 @@ describe('the live gradebook in the browser', () => {
     await marking.page.keyboard.press('l');
     await marking.page.keyboard.press('Control+s');
     await expect.poll(() => cell(book.page, boris!.user.id, columnId).innerText(), SOON).toBe('1');
-    await expect.poll(() => s.page.getByTestId('my-total').innerText(), SOON).toBe('50');
+    await expect.poll(() => s.page.getByTestId('my-total').innerText(), SOON).toBe('50%');
     expect(await pageKept(book.page)).toBe(true);
     expect(await pageKept(s.page)).toBe(true);
     await shot(book.page, 'attendance-gradebook-desktop');
     await shot(s.page, 'attendance-student-phone');
+  });
+
+  it('a student’s grades page watches only after the socket’s session is ready, asks again when a watch goes unanswered, and goes live', async () => {
+    const f = forFactories(app);
+    const teacher = await buildTeacher(f, { locale: 'ru' });
+    const gleb = await buildStudent(f, { firstName: 'Глеб', lastName: 'Громов-Александровский', locale: 'ru' });
+    const { group } = await buildGroup(f, { teacher, students: [gleb], name: 'Химия 8Б' });
+    const lesson = await buildLesson(f, { teacher, groupId: group.id, startAt: new Date(app.clock.now().getTime() - 20 * 60_000), minutes: 90, title: 'Кислоты' });
+    const s = await newPage(browser, app.url);
+    await signIn(s.page, gleb, STUDENT);
+    // Every socket frame in order; the page's first watch is swallowed, as a server that is not ready yet would.
+    const frames: string[] = [];
+    let swallowed = 0;
+    await s.page.routeWebSocket(/socket\.io/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        const text = String(message);
+        frames.push(`client ${text}`);
+        if (text.includes('"gradebook:watch"') && swallowed === 0) return void (swallowed += 1);
+        server.send(message);
+      });
+      server.onMessage((message) => {
+        frames.push(`server ${String(message)}`);
+        ws.send(message);
+      });
+    });
+    await s.page.goto('/app/grades');
+    await s.page.getByTestId('my-summary').waitFor();
+    await expect.poll(() => frames.filter((frame) => frame.includes('"gradebook:watch"')).length, SOON).toBeGreaterThanOrEqual(2);
+    const firstWatch = frames.findIndex((frame) => frame.includes('"gradebook:watch"'));
+    const ready = frames.findIndex((frame) => frame.includes('"session:ready"'));
+    expect(ready).toBeGreaterThanOrEqual(0);
+    expect(firstWatch).toBeGreaterThan(ready);
+
+    await app.ctx.services.attendance.saveMarks({ userId: teacher.user.id, role: 'teacher' }, lesson.id, [{ studentId: gleb.user.id, status: 'present' }]);
+    await expect.poll(() => s.page.getByTestId('my-total').innerText(), SOON).toBe('100%');
+    await shot(s.page, 'student-grades-live-desktop', true);
+
+    // The teacher's table on a phone: total and mark right after the names, a long name on two lines.
+    const book = await newPage(browser, app.url);
+    await book.page.setViewportSize({ width: 390, height: 844 });
+    await signIn(book.page, teacher);
+    await book.page.goto(`/app/gradebook/${group.id}`);
+    await cell(book.page, gleb.user.id, '=total').waitFor();
+    const total = (await cell(book.page, gleb.user.id, '=total').boundingBox())!;
+    expect(total.x + total.width).toBeLessThanOrEqual(390);
+    const name = (await book.page.locator(`[data-student="${gleb.user.id}"] .full-name`).boundingBox())!;
+    expect(name.height).toBeGreaterThan(20);
+    await shot(book.page, 'teacher-gradebook-phone-summary');
   });
 
   it('a group of 300 students × 200 columns opens and scrolls with a bounded number of cells in the page', async () => {

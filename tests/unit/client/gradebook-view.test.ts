@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GradebookCellPayload, GradebookColumnPayload, GradebookDto, GradebookRow } from '@tp/shared';
 import { applyCell, applyColumns, applyRows } from '../../../client/src/lib/features/gradebook/apply.js';
 import { bandsOf, displayColumns, gridWindow } from '../../../client/src/lib/features/gradebook/layout.js';
+import { countsZero, statusTone } from '../../../client/src/lib/features/gradebook/status-tone.js';
 
 const none = { attendance: null, homework: null, control: null };
 const row = (id: string, name: string, cells: GradebookRow['cells'], total: number | null = null): GradebookRow => ({
@@ -111,5 +112,22 @@ describe('the virtual window of the grid', () => {
       { band: 'control', span: 1 },
     ]);
     expect(displayColumns([], false).map((c) => (c.kind === 'summary' ? c.key : ''))).toEqual(['attendance', 'homework', 'control', 'total']);
+  });
+});
+
+describe('how gradebook cells and columns are shown', () => {
+  it('homework in the backlog is missed work (0 until replaced), shown like missed and not like a late arrival', () => {
+    expect(statusTone('backlog')).toBe('missing');
+    expect(statusTone('missed')).toBe('missing');
+    expect(statusTone('absent')).toBe('missing');
+    expect(statusTone('late')).toBe('late');
+    expect(countsZero('backlog')).toBe(true);
+    expect(countsZero('graded')).toBe(false);
+  });
+
+  it('on a phone total and mark come right after the name column, ahead of the category percentages', () => {
+    const keys = (narrow: boolean) => displayColumns(table().columns, true, narrow).map((c) => (c.kind === 'summary' ? c.key : c.column.id));
+    expect(keys(false)).toEqual(['attendance', 'homework', 'control', 'total', 'mark', 'hw:1', 'cp:1']);
+    expect(keys(true)).toEqual(['total', 'mark', 'attendance', 'homework', 'control', 'hw:1', 'cp:1']);
   });
 });

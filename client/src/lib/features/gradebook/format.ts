@@ -1,4 +1,5 @@
 import { locale, t, type MessageKey } from '$lib/i18n/i18n.svelte.js';
+import { countsZero, statusTone } from './status-tone.js';
 import type { GradebookCell, GradebookColumn } from './types.js';
 
 /** Points without trailing zeros: 2, 1.5, 7.25. */
@@ -26,23 +27,20 @@ export function cellText(cell: GradebookCell | null | undefined): string {
   if (value !== null) return points(value);
   if (status === 'submitted') return '…';
   if (status === 'in_progress') return '·';
-  if (status === 'missed') return '0';
+  if (countsZero(status)) return '0';
   return '';
 }
 
 /**
- * The cell's look: excused (hatched), missed/absent (red), late/backlog (amber), waiting for a grade
+ * The cell's look: excused (hatched), missed/absent/in the backlog (red), late (amber), waiting for a grade
  * (dotted), in a column not yet counted (faded).
  */
 export function cellTone(column: GradebookColumn, cell: GradebookCell | null | undefined): string {
   const tones: string[] = [];
   if (!column.counted) tones.push('uncounted');
   if (cell) {
-    const status = cell[1];
-    if (status === 'excused') tones.push('excused');
-    else if (status === 'missed' || status === 'absent') tones.push('missing');
-    else if (status === 'late' || status === 'backlog') tones.push('late');
-    else if (status === 'submitted' || status === 'in_progress') tones.push('waiting');
+    const tone = statusTone(cell[1]);
+    if (tone) tones.push(tone);
     else if (cell[0] !== null && column.maxPoints > 0 && cell[0] >= column.maxPoints) tones.push('full');
   }
   return tones.join(' ');

@@ -9,9 +9,15 @@ export interface Band {
   span: number;
 }
 
-/** Summary first (what a teacher looks for), then the items grouped by category, each group in date order as sent. */
-export function displayColumns(columns: readonly GradebookColumn[], withMark: boolean): DisplayColumn[] {
-  const summary: DisplayColumn[] = [...CATEGORY_KEYS, 'total' as const, ...(withMark ? ['mark' as const] : [])].map((key) => ({ kind: 'summary', key, band: 'summary' }));
+/**
+ * Summary first (what a teacher looks for), then the items grouped by category, each group in date
+ * order as sent. `narrow` (a phone): total and mark lead the summary, so they sit right after the
+ * name column instead of off-screen behind the category percentages.
+ */
+export function displayColumns(columns: readonly GradebookColumn[], withMark: boolean, narrow = false): DisplayColumn[] {
+  const final = ['total' as const, ...(withMark ? ['mark' as const] : [])];
+  const keys = narrow ? [...final, ...CATEGORY_KEYS] : [...CATEGORY_KEYS, ...final];
+  const summary: DisplayColumn[] = keys.map((key) => ({ kind: 'summary', key, band: 'summary' }));
   const items = CATEGORY_KEYS.flatMap((category) =>
     columns.flatMap((column, index): DisplayColumn[] => (column.category === category ? [{ kind: 'item', index, column, band: category }] : [])),
   );
