@@ -50,6 +50,10 @@ await withBenchDatabase('tp_bench_gbprof', async (url) => {
     const built = await time('calc + dto', () => buildTable(model, 0, new Date()));
     await time('stringify', () => JSON.stringify(built.dto));
     await time('build (whole)', () => gb.tables.build(group, { reuse: false }));
+    const studentId = seeded.studentIds[round % seeded.studentIds.length]!;
+    await time('one student\'s cells', () => gb.tables.sources.cells(groupId, studentId));
+    await time('columns + settings', () => Promise.all([gb.tables.sources.columns(groupId), gb.tables.settings(groupId)]));
+    await time('live: one mark', () => gb.live.changed(groupId, [studentId], `att:${seeded.lessonIds[round % seeded.lessonIds.length]}`));
   }
   if (process.env.BENCH_EXPLAIN) {
     const connection = infra.orm.em.getConnection();

@@ -7,7 +7,8 @@
  * group and in a group of 3 (constant). The server runs in a child process; creates and drops its
  * own database.
  *
- * Options (env): BENCH_STUDENTS (300), BENCH_MARKS_PER_SECOND (20), BENCH_SECONDS (30), BENCH_REDIS_URL.
+ * Options (env): BENCH_STUDENTS (300), BENCH_MARKS_PER_SECOND (20), BENCH_SECONDS (30), BENCH_REDIS_URL,
+ * BENCH_SERVER_NODE_ARGS (node options for the server process).
  */
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
@@ -27,6 +28,8 @@ const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 300);
 const MARKS_PER_SECOND = Number(process.env.BENCH_MARKS_PER_SECOND ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const REDIS_URL = process.env.BENCH_REDIS_URL;
+/** Node options for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the mark path. */
+const CHILD_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const SNAPSHOTS = 30;
 const TABLE_VIEWERS = 25;
 const STUDENT_VIEWERS = 25;
@@ -58,7 +61,7 @@ await withBenchDatabase('tp_bench_gradebook', async (url) => {
   step('seeded');
 
   // the same server code in a child process, so this load generator does not share its event loop
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'homework.server.ts')], {
+  const child = spawn(process.execPath, [...CHILD_ARGS, '--import', 'tsx', path.resolve(import.meta.dirname, 'homework.server.ts')], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, TSX_TSCONFIG_PATH: path.resolve(import.meta.dirname, '../tsconfig.json'), DATABASE_URL: url, JWT_SECRET: env.JWT_SECRET, CREDENTIALS_KEY: env.CREDENTIALS_KEY, NODE_ENV: 'test', ...(REDIS_URL ? { REDIS_URL } : {}) },
   });
