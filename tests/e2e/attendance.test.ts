@@ -86,6 +86,9 @@ describe('attendance from the lesson card to the student’s page', () => {
     // The teacher's attendance page lists recent lessons and leads back to the same view.
     await page.getByRole('link', { name: 'Посещаемость' }).first().click();
     await page.waitForURL('**/app/attendance');
+    // The lesson under way is among those started (not among the ones still ahead).
+    await page.getByTestId('recent-lessons').getByRole('link', { name: 'Оптика' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/attendance-list-phone.png`, fullPage: true });
     await page.getByRole('link', { name: 'Оптика' }).click();
     await page.waitForURL(`**/app/attendance/lessons/${lesson.id}`);
     await expect.poll(() => row(page, gleb.user.id).getAttribute('data-status')).toBe('excused');
