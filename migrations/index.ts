@@ -12,6 +12,7 @@ import { Migration20261202000012_attendance } from './Migration20261202000012_at
 import { Migration20261202000013_gradebook } from './Migration20261202000013_gradebook.js';
 import { Migration20261202000014_notification_centre } from './Migration20261202000014_notification_centre.js';
 import { Migration20261202000015_attachment_thumbnails } from './Migration20261202000015_attachment_thumbnails.js';
+import { Migration20261202000016_demo_stays } from './Migration20261202000016_demo_stays.js';
 
 /** Applied in order; a module adds its migration at the end. */
 export const migrationsList: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000013_gradebook', class: Migration20261202000013_gradebook },
   { name: 'Migration20261202000014_notification_centre', class: Migration20261202000014_notification_centre },
   { name: 'Migration20261202000015_attachment_thumbnails', class: Migration20261202000015_attachment_thumbnails },
+  { name: 'Migration20261202000016_demo_stays', class: Migration20261202000016_demo_stays },
 ];

@@ -29,7 +29,7 @@ import { PoolService } from './pool/pool.service.js';
 import { PoolAdminService } from './pool/pool-admin.service.js';
 import { poolLessonRoutes } from './pool/pool.routes.js';
 import { poolAdminRoutes } from './pool/pool-admin.routes.js';
-import { poolRooms, poolSocket } from './pool/pool.socket.js';
+import { demoPresenceSocket, poolRooms, poolSocket } from './pool/pool.socket.js';
 import { AnalyticsService } from './analytics/analytics.service.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { RecordingsService } from './recordings/recordings.service.js';
@@ -141,7 +141,7 @@ export function createServices(infra: Infra): Services {
 export const moduleRoutes: Array<(ctx: AppContext) => Router> = [healthRoutes, authRoutes, oauthRoutes, usersRoutes, webhooksRoutes, groupsRoutes, scheduleRoutes, poolLessonRoutes, poolAdminRoutes, auditRoutes, demoMeetingRoutes, analyticsRoutes, recordingsRoutes, homeworkRoutes, chatRoutes, jobsRoutes, docsRoutes, attachmentRoutes, notificationRoutes, attendanceRoutes, gradebookRoutes];
 
 /** Socket handlers registered per connection. */
-export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket, chatSocket, gradebookSocket];
+export const moduleSockets: Array<(ctx: AppContext, socket: AppSocket, io: SocketServer) => void> = [poolSocket, demoPresenceSocket, chatSocket, gradebookSocket];
 
 /** Rooms a user's sockets join on connect beyond user/role rooms (groups, teacher, admin pool). */
 export const roomProviders: Array<(ctx: AppContext, user: { userId: string; role: string }) => Promise<string[]>> = [

@@ -140,6 +140,12 @@ export const removeAccountDto = z.object({ removed: z.enum(['deleted', 'deactiva
 export const demoMeetingParam = z.strictObject({ meetingId: text(64, { trim: false }).regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a meeting id') });
 export const demoMeetingQuery = z.strictObject({ host: text(200, { min: 0, trim: false }).optional() });
 export const endDemoMeetingBody = z.strictObject({ hostToken: text(200, { trim: false }) });
+/**
+ * Socket `meeting:enter` / `meeting:leave`: the demo meeting page is open (or closed) on this socket. A
+ * stay lasts from enter to leave or the socket's disconnect; a reopened page starts a new one.
+ */
+export const demoMeetingPresencePayload = z.strictObject({ meetingId: demoMeetingParam.shape.meetingId, hostToken: text(200, { trim: false }).optional() });
+export type DemoMeetingPresencePayload = z.infer<typeof demoMeetingPresencePayload>;
 /** Someone who opened the demo meeting page signed in as the lesson's teacher or a student of its group. */
 export const demoParticipantDto = z.object({
   userId: uuid,

@@ -4,7 +4,7 @@ import type { ErrorCode } from '../errors.js';
 import type { Role } from '../schemas/auth.js';
 import type { CalendarEventDto } from '../schemas/schedule.js';
 import type { RecordingDto } from '../schemas/recordings.js';
-import type { AccountStateDto, DemoParticipantDto, PoolStatsDto } from '../schemas/pool.js';
+import type { AccountStateDto, DemoMeetingPresencePayload, DemoParticipantDto, PoolStatsDto } from '../schemas/pool.js';
 import type { AttemptDto, StudentHomeworkDto, SubmissionRowDto } from '../schemas/homework.js';
 import type { ChatMessageDto, ChatSendPayload, SendAckDto } from '../schemas/chat.js';
 import type { GradebookAveragesPatch, GradebookCell, GradebookColumn, GradebookDto, GradebookRow, GradebookWatchPayload } from '../schemas/gradebook.js';
@@ -246,6 +246,9 @@ export interface ClientToServerEvents {
   /** Open a group's gradebook: the ack carries the snapshot (a student's: their own row only) and the socket joins its room. */
   'gradebook:watch': (payload: GradebookWatchPayload, ack: Ack<GradebookDto>) => void;
   'gradebook:unwatch': (payload: GradebookWatchPayload, ack?: Ack<{ groupId: string }>) => void;
+  /** The demo meeting page is open on this socket: a stay in the meeting until `meeting:leave` or disconnect (`counted`: it is one of the lesson's people). */
+  'meeting:enter': (payload: DemoMeetingPresencePayload, ack?: Ack<{ counted: boolean }>) => void;
+  'meeting:leave': (payload: DemoMeetingPresencePayload, ack?: Ack<{ counted: boolean }>) => void;
 }
 
 export interface InterServerEvents {

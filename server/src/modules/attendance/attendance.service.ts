@@ -160,7 +160,7 @@ export class AttendanceService {
     const [participants, demoJoins] = await Promise.all([this.repo.participants(lesson), this.peers.pool().demoStudentJoins(lesson.id)]);
     const stays: Stay[] = [
       ...participants.flatMap((p) => (p.studentId && !p.isTeacher ? [{ studentId: p.studentId, source: 'zoom' as const, joinedAt: p.joinedAt, leftAt: p.leftAt }] : [])),
-      ...demoJoins.map((j) => ({ studentId: j.userId, source: 'demo' as const, joinedAt: j.joinedAt, leftAt: null })),
+      ...demoJoins.map((j) => ({ studentId: j.userId, source: 'demo' as const, joinedAt: j.joinedAt, leftAt: j.leftAt })),
     ];
     const startAt = new Date(Math.max(lesson.startAt.getTime(), lesson.startedAt?.getTime() ?? 0));
     const assigned = new Map(participants.filter((p) => p.assigned && p.studentId).map((p) => [p.participantKey, { participantKey: p.participantKey, name: p.name, studentId: p.studentId! }]));

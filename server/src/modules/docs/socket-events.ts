@@ -63,6 +63,8 @@ const clientEvents: Partial<Record<keyof ClientToServerEvents, Doc>> = {
   'chat:typing': { audience: 'members', description: 'The member is typing.', payload: api.chatTypingPayload },
   'gradebook:watch': { audience: 'the group’s teacher, admins, and its students', description: 'Opens a gradebook: the ack carries the snapshot (a student’s: their own row) with its seq, and the socket joins the table’s room or the student’s own.', payload: api.gradebookWatchPayload, ack: api.gradebookDto },
   'gradebook:unwatch': { audience: 'anyone watching a gradebook', description: 'Stops the live updates of a gradebook.', payload: api.gradebookWatchPayload, ack: z.object({ groupId: z.string() }) },
+  'meeting:enter': { audience: 'the demo meeting page of a lesson’s teacher or student', description: 'The page is open on this socket: a stay in the meeting starts (attendance counts its minutes) and lasts until meeting:leave or the socket disconnects.', payload: api.demoMeetingPresencePayload, ack: z.object({ counted: z.boolean() }) },
+  'meeting:leave': { audience: 'the demo meeting page', description: 'The page is being closed: the stay ends now.', payload: api.demoMeetingPresencePayload, ack: z.object({ counted: z.boolean() }) },
 };
 
 export const SOCKET_EVENTS: SocketEventDoc[] = [

@@ -29,13 +29,38 @@ export class DemoParticipantsRepository {
     return Boolean(rows[0]?.inserted);
   }
 
-  /** Students who opened any of the lesson's demo meetings, each with their first join (attendance suggestions). */
-  async studentJoins(lessonId: string): Promise<Array<{ userId: string; joinedAt: Date }>> {
+  /**
+   * Students' stays in any of the lesson's demo meetings (attendance suggestions): each page kept open,
+   * from `meeting:enter` to its leave (null while there), and the first page load as a moment (it is
+   * the join). Someone whose page never reported over a socket counts from that load on.
+   */
+  async studentJoins(lessonId: string): Promise<Array<{ userId: string; joinedAt: Date; leftAt: Date | null }>> {
     const rows = await this.run(
-      `select user_id, min(joined_at) as joined_at from demo_meeting_participants where lesson_id = ? and role = 'student' group by user_id`,
-      [lessonId],
+      `select user_id, joined_at, left_at from demo_meeting_stays where lesson_id = ? and role = 'student'
+       union all
+       select p.user_id, min(p.joined_at),
+              case when exists (select 1 from demo_meeting_stays s where s.lesson_id = p.lesson_id and s.user_id = p.user_id) then min(p.joined_at) end
+         from demo_meeting_participants p where p.lesson_id = ? and p.role = 'student' group by p.lesson_id, p.user_id`,
+      [lessonId, lessonId],
     );
-    return rows.map((row) => ({ userId: String(row.user_id), joinedAt: row.joined_at instanceof Date ? row.joined_at : new Date(String(row.joined_at)) }));
+    return rows.map((row) => ({ userId: String(row.user_id), joinedAt: dateOf(row.joined_at)!, leftAt: dateOf(row.left_at) }));
+  }
+
+  /** A page of the meeting is open for this person from `now`; the stay's id closes it. */
+  async openStay(stay: { id: string; meetingId: string; lessonId: string; userId: string; role: 'teacher' | 'student' }, now: Date): Promise<void> {
+    await this.run(`insert into demo_meeting_stays (id, meeting_id, lesson_id, user_id, role, joined_at) values (?, ?, ?, ?, ?, ?)`, [
+      stay.id,
+      stay.meetingId,
+      stay.lessonId,
+      stay.userId,
+      stay.role,
+      now,
+    ]);
+  }
+
+  /** The page went away: the stay ends now (a second close changes nothing). */
+  async closeStay(id: string, now: Date): Promise<void> {
+    await this.run(`update demo_meeting_stays set left_at = greatest(?::timestamptz, joined_at) where id = ? and left_at is null`, [now, id]);
   }
 
   /** The meeting's people, the teacher first, then in the order they came. */
@@ -51,7 +76,9 @@ export class DemoParticipantsRepository {
       userId: String(row.user_id),
       name: `${String(row.first_name)} ${String(row.last_name)}`.trim(),
       role: row.role as 'teacher' | 'student',
-      joinedAt: row.joined_at instanceof Date ? row.joined_at : new Date(String(row.joined_at)),
+      joinedAt: dateOf(row.joined_at)!,
     }));
   }
 }
+
+const dateOf = (value: unknown): Date | null => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DemoMeetingDto, Role } from '@tp/shared';
 import { AppError } from '../../infra/errors.js';
 import { DemoParticipantsRepository, type DemoParticipant } from './demo-participants.repository.js';
@@ -42,6 +43,32 @@ export class DemoMeetingFlow {
       participants: participant ? (await this.participants.list(meetingId)).map(present) : [],
       counted: participant !== null,
     };
+  }
+
+  /**
+   * The page is open on a socket: a lesson's person starts a stay while the meeting runs (and is
+   * counted as joined, as by opening the page). Null when the caller is not one of the lesson's people.
+   */
+  async enter(meetingId: string, hostToken: string | undefined, viewer: DemoViewer): Promise<string | null> {
+    const { repo, infra, providers, events } = this.core;
+    const lesson = await repo.findLessonByMeeting('demo', meetingId);
+    if (!lesson || meetingStatus(lesson, meetingId) !== 'live') return null;
+    const host = providers.demo.isHostToken(meetingId, hostToken);
+    const participant = host ? { userId: lesson.teacherId, role: 'teacher' as const } : await this.participantOf(lesson, viewer);
+    if (!participant) return null;
+    const now = infra.clock.now();
+    const stayId = randomUUID();
+    const [fresh] = await Promise.all([
+      this.participants.record(meetingId, lesson.id, participant.userId, participant.role, now),
+      this.participants.openStay({ id: stayId, meetingId, lessonId: lesson.id, ...participant }, now),
+    ]);
+    if (fresh) events.meetingJoined(lesson, meetingId, (await this.participants.list(meetingId)).map(present));
+    return stayId;
+  }
+
+  /** The page was closed (or its socket went away): the stay ends now. */
+  leave(stayId: string): Promise<void> {
+    return this.participants.closeStay(stayId, this.core.infra.clock.now());
   }
 
   private async participantOf(lesson: PoolLesson, viewer: DemoViewer): Promise<{ userId: string; role: 'teacher' | 'student' } | null> {

@@ -121,9 +121,19 @@ export class PoolService {
     return this.demo.view(meetingId, hostToken, viewer);
   }
 
-  /** Students who opened the lesson's demo meeting page, with their first join (for attendance suggestions). */
-  demoStudentJoins(lessonId: string): Promise<Array<{ userId: string; joinedAt: Date }>> {
+  /** Students' stays on the lesson's demo meeting page, each from its join to its leave (for attendance suggestions). */
+  demoStudentJoins(lessonId: string): Promise<Array<{ userId: string; joinedAt: Date; leftAt: Date | null }>> {
     return new DemoParticipantsRepository(this.core.infra.orm).studentJoins(lessonId);
+  }
+
+  /** The demo meeting page is open on a socket: the stay's id, or null when the caller is not counted. */
+  enterDemoMeeting(meetingId: string, hostToken: string | undefined, viewer: DemoViewer): Promise<string | null> {
+    return this.demo.enter(meetingId, hostToken, viewer);
+  }
+
+  /** The page closed or its socket went away. */
+  leaveDemoMeeting(stayId: string): Promise<void> {
+    return this.demo.leave(stayId);
   }
 
   /** The demo page's End button: the same path as the provider's meeting-ended webhook. */

@@ -1,4 +1,4 @@
-import { poolSyncPayload } from '@tp/shared';
+import { demoMeetingPresencePayload, poolSyncPayload } from '@tp/shared';
 import type { AppContext } from '../index.js';
 import type { AppSocket } from '../../io.js';
 
@@ -22,6 +22,51 @@ export function poolSocket(ctx: AppContext, socket: AppSocket): void {
       .then((snapshot) => socket.emit('pool:snapshot', snapshot))
       .catch((error: unknown) => ctx.infra.logger.warn({ err: String(error) }, 'pool snapshot on connect failed'));
   }
+}
+
+/**
+ * The demo meeting page says it is open (`meeting:enter`) and closing (`meeting:leave`); a socket that
+ * goes away without saying so (a closed tab, a lost network) leaves at its disconnect. Each enter is a
+ * stay of its own, so time in the meeting counts from join to leave and a reopened page starts anew.
+ */
+export function demoPresenceSocket(ctx: AppContext, socket: AppSocket): void {
+  const pool = ctx.services.pool;
+  const stays = new Map<string, string>(); // meeting id → open stay on this socket
+  const leave = async (meetingId: string) => {
+    const stayId = stays.get(meetingId);
+    stays.delete(meetingId);
+    if (stayId) await pool.leaveDemoMeeting(stayId);
+    return stayId !== undefined;
+  };
+  const handle = (run: (payload: { meetingId: string; hostToken?: string }) => Promise<boolean>) => (payload: unknown, ack: unknown) => {
+    const reply = typeof ack === 'function' ? (ack as (result: unknown) => void) : () => {};
+    const parsed = demoMeetingPresencePayload.safeParse(payload);
+    if (!parsed.success) return reply({ ok: false, error: { code: 'request/invalid', message: 'Expected {meetingId, hostToken?}' } });
+    run(parsed.data).then(
+      (counted) => reply({ ok: true, data: { counted } }),
+      (error: unknown) => {
+        ctx.infra.logger.error({ err: error }, 'demo meeting presence failed');
+        reply({ ok: false, error: { code: 'internal/error', message: 'Something went wrong' } });
+      },
+    );
+  };
+  socket.on(
+    'meeting:enter',
+    handle(async ({ meetingId, hostToken }) => {
+      await leave(meetingId); // entered again on the same socket (a reconnect's resync): one stay at a time
+      const stayId = await pool.enterDemoMeeting(meetingId, hostToken, { userId: socket.data.userId, role: socket.data.role });
+      if (stayId && !socket.connected) await pool.leaveDemoMeeting(stayId);
+      else if (stayId) stays.set(meetingId, stayId);
+      return stayId !== null;
+    }),
+  );
+  socket.on(
+    'meeting:leave',
+    handle(({ meetingId }) => leave(meetingId)),
+  );
+  socket.on('disconnect', () => {
+    for (const meetingId of [...stays.keys()]) leave(meetingId).catch((error: unknown) => ctx.infra.logger.warn({ err: String(error) }, 'demo meeting leave failed'));
+  });
 }
 
 /** Admins' sockets watch the pool. */

@@ -1,6 +1,6 @@
 import type { DemoMeetingDto } from '@tp/shared';
 import { http } from '$lib/api/http.js';
-import { connection, onResync, onSocket } from '$lib/api/socket.js';
+import { connection, getSocket, onResync, onSocket, whenSessionReady } from '$lib/api/socket.js';
 import { session } from '$features/auth/session.svelte.js';
 
 /** Without a live socket (a visitor not signed in) the page looks again this often to notice an end. */
@@ -42,11 +42,31 @@ export class DemoMeeting {
     try {
       this.adopt(await http.get<DemoMeetingDto>(this.path, this.hostToken ? { host: this.hostToken } : undefined, { noRefresh: true }));
       this.error = null;
+      void this.enter();
     } catch (error) {
       this.error = error;
     } finally {
       this.loading = false;
     }
+  }
+
+  private get presence() {
+    return { meetingId: this.meetingId, ...(this.hostToken ? { hostToken: this.hostToken } : {}) };
+  }
+
+  /**
+   * Tells the server over this tab's socket that the page is open: the person's time in the meeting
+   * runs until the page says it leaves or the socket goes away (a closed tab), so it is not counted on.
+   */
+  private async enter(): Promise<void> {
+    if (!this.meeting?.counted || !this.running) return;
+    if (!(await whenSessionReady(10_000))) return;
+    await getSocket().timeout(5_000).emitWithAck('meeting:enter', this.presence).catch(() => undefined);
+  }
+
+  private leave(): void {
+    const socket = getSocket();
+    if (this.meeting?.counted && socket.connected) socket.emit('meeting:leave', this.presence);
   }
 
   /** Signs in from the cookie first (so the visit counts), loads, then follows; returns the cleanup. */
@@ -71,9 +91,19 @@ export class DemoMeeting {
     const timer = setInterval(() => {
       if (this.running && connection.status !== 'connected') void this.load();
     }, POLL_MS);
+    // closing the tab or leaving the page ends the stay; back from the browser's page cache, a new one
+    const hidden = () => this.leave();
+    const shown = (event: PageTransitionEvent) => {
+      if (event.persisted) void this.enter();
+    };
+    window.addEventListener('pagehide', hidden);
+    window.addEventListener('pageshow', shown);
     return () => {
       clearInterval(timer);
       for (const stop of stops) stop();
+      window.removeEventListener('pagehide', hidden);
+      window.removeEventListener('pageshow', shown);
+      this.leave();
     };
   }
 
