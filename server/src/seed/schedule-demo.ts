@@ -52,11 +52,12 @@ export async function seedScheduleDemo(ctx: AppContext, users: DemoUsers): Promi
     .createLesson(t2, { groupId: german.id, title: 'Deutsch: Prüfungstraining', startAt: nextSaturday.plus({ hours: 3 }).toISO()!, endAt: nextSaturday.plus({ hours: 4 }).toISO()! })
     .catch(ignoreConflict);
 
-  const at = (d: Date | null) => (d ? DateTime.fromJSDate(d).setZone(teacher1.timezone).toFormat('HH:mm') : 'none (the hour is taken)');
+  // in the teacher's zone, named: the machine printing this may be in another one
+  const at = (d: Date | null, zone: string) => (d ? DateTime.fromJSDate(d).setZone(zone).toFormat(`HH:mm '${zone}' '(UTC'ZZ')'`) : 'none (the hour is taken)');
   return [
     'Demo groups (invite codes):',
-    `  English B1  ${english.inviteCode}  teacher1, students 1-3; a lesson starts at ${at(soon1)}`,
-    `  German A2   ${german.inviteCode}  teacher2, students 3-5; a lesson starts at ${at(soon2)}`,
+    `  English B1  ${english.inviteCode}  teacher1, students 1-3; a lesson starts at ${at(soon1, teacher1.timezone)}`,
+    `  German A2   ${german.inviteCode}  teacher2, students 3-5; a lesson starts at ${at(soon2, teacher2.timezone)}`,
   ];
 }
 
