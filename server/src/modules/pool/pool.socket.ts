@@ -32,6 +32,13 @@ export function poolSocket(ctx: AppContext, socket: AppSocket): void {
 export function demoPresenceSocket(ctx: AppContext, socket: AppSocket): void {
   const pool = ctx.services.pool;
   const stays = new Map<string, string>(); // meeting id → open stay on this socket
+  // one socket's enters and leaves run one after another, so a repeated enter never opens two stays
+  let last: Promise<unknown> = Promise.resolve();
+  const inOrder = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = last.then(run, run);
+    last = next.catch(() => undefined);
+    return next;
+  };
   const leave = async (meetingId: string) => {
     const stayId = stays.get(meetingId);
     stays.delete(meetingId);
@@ -42,7 +49,7 @@ export function demoPresenceSocket(ctx: AppContext, socket: AppSocket): void {
     const reply = typeof ack === 'function' ? (ack as (result: unknown) => void) : () => {};
     const parsed = demoMeetingPresencePayload.safeParse(payload);
     if (!parsed.success) return reply({ ok: false, error: { code: 'request/invalid', message: 'Expected {meetingId, hostToken?}' } });
-    run(parsed.data).then(
+    inOrder(() => run(parsed.data)).then(
       (counted) => reply({ ok: true, data: { counted } }),
       (error: unknown) => {
         ctx.infra.logger.error({ err: error }, 'demo meeting presence failed');
@@ -65,7 +72,9 @@ export function demoPresenceSocket(ctx: AppContext, socket: AppSocket): void {
     handle(({ meetingId }) => leave(meetingId)),
   );
   socket.on('disconnect', () => {
-    for (const meetingId of [...stays.keys()]) leave(meetingId).catch((error: unknown) => ctx.infra.logger.warn({ err: String(error) }, 'demo meeting leave failed'));
+    inOrder(async () => {
+      for (const meetingId of [...stays.keys()]) await leave(meetingId);
+    }).catch((error: unknown) => ctx.infra.logger.warn({ err: String(error) }, 'demo meeting leave failed'));
   });
 }
 

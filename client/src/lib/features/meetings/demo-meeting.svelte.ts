@@ -18,6 +18,8 @@ export class DemoMeeting {
   endError = $state<unknown>(null);
   /** Server clock minus this browser's, so every viewer counts the same elapsed time. */
   private clockOffset = 0;
+  /** The socket connection that said this page is open (`meeting:enter`). */
+  private enteredOn: string | null = null;
 
   constructor(
     private readonly meetingId: string,
@@ -61,11 +63,16 @@ export class DemoMeeting {
   private async enter(): Promise<void> {
     if (!this.meeting?.counted || !this.running) return;
     if (!(await whenSessionReady(10_000))) return;
-    await getSocket().timeout(5_000).emitWithAck('meeting:enter', this.presence).catch(() => undefined);
+    const socket = getSocket();
+    // once per connection: the server ends the stay when this socket goes, a reconnect enters anew
+    if (!socket.id || socket.id === this.enteredOn) return;
+    this.enteredOn = socket.id;
+    await socket.timeout(5_000).emitWithAck('meeting:enter', this.presence).catch(() => undefined);
   }
 
   private leave(): void {
     const socket = getSocket();
+    this.enteredOn = null;
     if (this.meeting?.counted && socket.connected) socket.emit('meeting:leave', this.presence);
   }
 
