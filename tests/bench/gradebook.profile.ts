@@ -2,6 +2,8 @@
  * Where a gradebook build spends its time: each source read, the layout, the arithmetic and the
  * serialisation, timed one by one on the benchmark's 300 × 200 group (median of BENCH_ROUNDS).
  * Run: `npx tsx --tsconfig tests/tsconfig.json tests/bench/gradebook.profile.ts`.
+ * Options (env): BENCH_ROUNDS (15); BENCH_EXPLAIN=1 prints EXPLAIN ANALYZE of the three cell reads;
+ * BENCH_PAUSE=<seconds> keeps the seeded database that long (its URL is printed) for psql.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
