@@ -36,8 +36,8 @@ describe('homework assigned, by email through the queue', () => {
     expect(mailsTo(russian.user.email)).toHaveLength(1);
     expect(mailsTo(english.user.email)).toHaveLength(1);
     expect(mailsTo(outsider.user.email)).toHaveLength(0);
-    expect(mailsTo(russian.user.email)[0]!.subject).toBe('Новое домашнее задание: Неделя 5');
-    expect(mailsTo(english.user.email)[0]!.subject).toBe('New homework: Неделя 5');
+    expect(mailsTo(russian.user.email)[0]!.subject).toBe('Новое домашнее задание «Неделя 5»');
+    expect(mailsTo(english.user.email)[0]!.subject).toBe('New homework "Неделя 5"');
     expect(mailsTo(english.user.email)[0]!.text).toContain(`/app/homework/${homework.id}`);
     expect(mailsTo(russian.user.email)[0]!.text).toContain('«Английский B1»');
   }, 90_000);
