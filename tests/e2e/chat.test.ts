@@ -87,7 +87,8 @@ describe('chat in the browser', () => {
     await t.page.getByTestId('send').click();
     await s.page.getByTestId('attachment-file').filter({ hasText: 'задание.pdf' }).waitFor();
     await s.page.locator('[data-testid="attachment-image"] img').waitFor();
-    expect(await s.page.locator('[data-testid="attachment-image"] img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    // The preview loads after its element appears: wait for the picture itself, not just the tag.
+    await expect.poll(() => s.page.locator('[data-testid="attachment-image"] img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
     await screenshot(s.page, 'chat-student-phone');
     await screenshot(t.page, 'chat-teacher');
   });
