@@ -315,7 +315,8 @@ describe('starting lessons on the meeting pool, in the browser', () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Расписание' }).click();
     // Near midnight in the browser's zone an occurrence crosses it and the week view draws it in two
     // blocks (and a neighbouring week's occurrence may show its tail): today's block is the one running now.
-    await page.locator('.fc-timegrid-event.fc-event-today', { hasText: 'Геометрия' }).click();
+    // FullCalendar marks an event "today" by its start, so the block is found by today's column.
+    await page.locator('.fc-timegrid-col.fc-day-today .fc-timegrid-event', { hasText: 'Геометрия' }).first().click();
     const panel = page.getByTestId('event-panel');
     const start = panel.getByRole('button', { name: 'Начать урок' });
     await start.waitFor();
