@@ -8,6 +8,7 @@ import { InProcessLock, RedisLock, type Lock } from './lock.js';
 import { Broadcaster, MemorySequence, RedisSequence } from './broadcast.js';
 import { failureCounterFactory, limiterFactory, type FailureCounterFactory, type LimiterFactory } from './rate-limit.js';
 import { PasswordHasher, defaultHashConcurrency } from './password-hasher.js';
+import { BoundedQueue } from './bounded-queue.js';
 import { SecretBox } from './crypto.js';
 import { resolveSecrets } from './secrets.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -16,6 +17,9 @@ import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { fallbackReporter, probeLock } from './lock-health.js';
 
 /** Everything a service may depend on, built once per process (or per test app). */
+/** Sign-ins waiting beyond this (a minute or more of hashing) are refused with Retry-After. */
+const SIGN_IN_MAX_WAITING = 2_000;
+
 export interface Infra {
   env: Env;
   logger: Logger;
@@ -30,6 +34,13 @@ export interface Infra {
   failureCounter: FailureCounterFactory;
   /** argon2id behind a queue bounded by the cores. */
   passwords: PasswordHasher;
+  /**
+   * Password sign-ins take turns here, before any of their work (failure counters, the account
+   * lookup, the hash, the new session): one more at a time than there are hashing threads, so
+   * hashing never idles, while a burst's other work is spread over the time the hashes take instead
+   * of all landing on the event loop as the requests arrive.
+   */
+  signIns: BoundedQueue;
   secretBox: SecretBox;
   tokens: AccessTokens;
   metrics: Metrics;
@@ -90,6 +101,12 @@ export async function createInfra(env: Env, options: InfraOptions = {}): Promise
         : logger.warn({ reason }, 'password hashing threads run at normal priority (no per-thread priority here): a sign-in flood competes with the API for CPU'),
   });
   closers.unshift(() => passwords.close());
+  const signIns = new BoundedQueue(passwords.concurrency + 1, {
+    maxWaiting: SIGN_IN_MAX_WAITING,
+    retryAfterSeconds: 5,
+    busyMessage: 'Sign-in is busy; try again in a few seconds',
+    onLength: (waiting) => metrics.signInQueue.set(waiting),
+  });
   return {
     env,
     logger,
@@ -101,6 +118,7 @@ export async function createInfra(env: Env, options: InfraOptions = {}): Promise
     limiter: limiterFactory(redis),
     failureCounter: failureCounterFactory(redis),
     passwords,
+    signIns,
     secretBox: new SecretBox(secrets.credentialsKey),
     tokens: new AccessTokens(secrets.jwtSecret, clock),
     metrics,

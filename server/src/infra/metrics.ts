@@ -27,12 +27,17 @@ export function createMetrics() {
     help: 'Password hashes and verifications waiting for a hashing slot',
     registers: [registry],
   });
+  const signInQueue = new client.Gauge({
+    name: 'sign_in_queue_length',
+    help: 'Password sign-ins waiting for their turn (at most one more than the hashing threads run at once)',
+    registers: [registry],
+  });
   const passwordHashes = new client.Counter({
     name: 'password_hash_operations_total',
     help: 'argon2 hashes and verifications started',
     labelNames: ['operation'],
     registers: [registry],
   });
-  return { registry, httpDuration, connectedSockets, lockFallbacks, passwordHashQueue, passwordHashes };
+  return { registry, httpDuration, connectedSockets, lockFallbacks, passwordHashQueue, signInQueue, passwordHashes };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,6 +1,6 @@
 import argon2 from 'argon2';
 import { availableParallelism } from 'node:os';
-import { AppError } from './errors.js';
+import { BoundedQueue } from './bounded-queue.js';
 import { PasswordHashThreads, type ThreadPriority } from './password-hash-threads.js';
 
 /**
@@ -20,14 +20,15 @@ import { PasswordHashThreads, type ThreadPriority } from './password-hash-thread
 export const PASSWORD_HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 12_288, timeCost: 3, parallelism: 1 } as const;
 
 /**
- * One hashing thread per core, less the core the event loop needs. The threads run niced, so more
- * of them would only take idle CPU; but on 2 cores a second one gave no clear gain in sign-in p99
- * (10–13 s against 12–16 s on a loaded machine) and a worse p99 for the other calls, and doubles
- * the hashing memory at a peak.
+ * One hashing thread per core. The threads run niced, so they only take CPU the event loop, the
+ * database and everything else leave idle, and a sign-in burst can use every core's spare time.
+ * Measured with `npm run bench:signin` on a 2-core machine where one verification takes ~25 ms:
+ * with one thread, 200 sign-ins took 7.2–7.8 s to the last answer (p99), over the 5 s target; with
+ * two, 3.4–3.7 s, and the other API calls' p99 was no worse.
  */
-export const defaultHashConcurrency = (): number => Math.max(1, availableParallelism() - 1);
+export const defaultHashConcurrency = (): number => Math.max(1, availableParallelism());
 
-/** Beyond this many waiting (~15–20 s of work for one thread), a sign-in is refused with Retry-After rather than queued. */
+/** Beyond this many waiting (tens of seconds of hashing), a job is refused with Retry-After rather than queued. */
 const MAX_WAITING = 2_000;
 const BUSY_RETRY_SECONDS = 5;
 
@@ -46,25 +47,25 @@ export interface HasherObserver {
  * (password-hash-threads.ts), so hashing gets only the CPU the API and the sockets leave over.
  */
 export class PasswordHasher {
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly slots: BoundedQueue;
   private readonly threads: PasswordHashThreads;
 
   constructor(
     readonly concurrency: number = defaultHashConcurrency(),
     private readonly observer: HasherObserver = { queueLength: () => {}, operation: () => {} },
-    private readonly maxWaiting = MAX_WAITING,
+    maxWaiting = MAX_WAITING,
   ) {
+    this.slots = new BoundedQueue(concurrency, { maxWaiting, retryAfterSeconds: BUSY_RETRY_SECONDS, busyMessage: 'Sign-in is busy; try again in a few seconds', onLength: observer.queueLength });
     this.threads = new PasswordHashThreads(concurrency, PASSWORD_HASH_OPTIONS, (priority) => observer.threadPriority?.(priority));
   }
 
   /** Jobs waiting for a slot (not counting those running). */
   get queued(): number {
-    return this.waiting.length;
+    return this.slots.queued;
   }
 
   get active(): number {
-    return this.running;
+    return this.slots.active;
   }
 
   hash(plain: string): Promise<string> {
@@ -97,33 +98,10 @@ export class PasswordHasher {
     }
   }
 
-  private async run<T>(kind: 'hash' | 'verify', work: () => Promise<T>): Promise<T> {
-    await this.slot();
-    this.observer.operation(kind);
-    try {
-      return await work();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-      this.observer.queueLength(this.waiting.length);
-    }
-  }
-
-  /** Resolves once a slot is taken; the slot passes straight to the next waiter when freed. */
-  private slot(): Promise<void> {
-    if (this.running < this.concurrency) {
-      this.running++;
-      return Promise.resolve();
-    }
-    if (this.waiting.length >= this.maxWaiting) {
-      return Promise.reject(new AppError('rate/limited', 'Sign-in is busy; try again in a few seconds', { retryAfterSeconds: BUSY_RETRY_SECONDS }));
-    }
-    return new Promise((resolve) => {
-      this.waiting.push(() => {
-        this.running++;
-        resolve();
-      });
-      this.observer.queueLength(this.waiting.length);
+  private run<T>(kind: 'hash' | 'verify', work: () => Promise<T>): Promise<T> {
+    return this.slots.run(() => {
+      this.observer.operation(kind);
+      return work();
     });
   }
 }

@@ -9,7 +9,7 @@ import { startServer } from '../../../server/src/server.js';
 import { rooms } from '@tp/shared';
 import { sendRound, type Sender } from './rounds.js';
 
-type Command = { type: 'emit'; groups: string[]; adminEvents: number; spreadMs?: number } | { type: 'memory' } | { type: 'stats' } | { type: 'stop' };
+type Command = { type: 'emit'; groups: string[]; adminEvents: number; spreadMs?: number } | { type: 'memory' } | { type: 'stats' } | { type: 'hashThreads' } | { type: 'stop' };
 
 const env = loadEnv({ ...process.env, LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
 const infra = await createInfra(env, { logger: createLogger('silent'), name: `bench-node-${env.PORT}` });
@@ -34,6 +34,8 @@ process.on('message', async (command: Command) => {
     }
     // How long this node spent handing the frames to its sockets (or to Redis), apart from the clients.
     send({ type: 'emitted', sendMs: await sendRound(senders, command.spreadMs) });
+  } else if (command.type === 'hashThreads') {
+    send({ type: 'hashThreads', ...(await infra.passwords.threadState()) });
   } else if (command.type === 'memory') {
     send({ type: 'memory', ...memory() });
   } else if (command.type === 'stats') {

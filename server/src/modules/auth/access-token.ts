@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { LIMITS, role as roleSchema, type Role } from '@tp/shared';
 import type { Clock } from '../../infra/clock.js';
@@ -17,9 +17,12 @@ export type RevocationCheck = (userId: string, issuedAtMs: number) => Promise<bo
 /** Short-lived signed access tokens (HS256). */
 export class AccessTokens {
   private readonly key: Uint8Array;
+  /** Imported once: given raw bytes, jose would import the key again for every token. */
+  private readonly signingKey: Promise<webcrypto.CryptoKey>;
   private revoked: RevocationCheck = async () => false;
   constructor(secret: string, private readonly clock: Clock) {
     this.key = new TextEncoder().encode(secret);
+    this.signingKey = webcrypto.subtle.importKey('raw', this.key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
   /** The auth module plugs in its cutoffs (a deactivated user's tokens stop working at once). */
@@ -36,13 +39,13 @@ export class AccessTokens {
       .setIssuedAt(issuedAt)
       .setExpirationTime(exp)
       .setAudience('teaching-panel')
-      .sign(this.key);
+      .sign(await this.signingKey);
     return { token, expiresAt: exp * 1000 };
   }
 
   async verify(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.signingKey, {
         algorithms: ['HS256'],
         audience: 'teaching-panel',
         currentDate: this.clock.now(),

@@ -35,7 +35,7 @@ export class AuthService {
     private readonly users: UsersService,
     readonly sessions: SessionsService,
     private readonly mailer: Mailer,
-    private readonly infra: Pick<Infra, 'clock' | 'env' | 'logger' | 'limiter' | 'failureCounter'>,
+    private readonly infra: Pick<Infra, 'clock' | 'env' | 'logger' | 'limiter' | 'failureCounter' | 'signIns'>,
   ) {
     this.guard = new SignInGuard(infra.failureCounter, infra.env.SIGN_IN_ADDRESS_FAILURES_PER_DAY);
     this.requestedMail = infra.limiter('requested-mail', REQUESTED_MAILS_PER_HOUR, 3600);
@@ -50,11 +50,16 @@ export class AuthService {
     return this.signInWithPassword(email, password, ip);
   }
 
-  /** Unknown emails go through the same steps (one hash verification included) as wrong passwords. */
-  private async signInWithPassword(email: string, password: string, ip: string): Promise<Session> {
-    const user = await this.guard.attempt(email, ip, () => this.users.verifyCredentials(email, password));
-    if (!user) throw invalidCredentials();
-    return this.sessions.start(user);
+  /**
+   * Unknown emails go through the same steps (one hash verification included) as wrong passwords.
+   * The whole attempt waits for its turn in the sign-in queue (see Infra.signIns).
+   */
+  private signInWithPassword(email: string, password: string, ip: string): Promise<Session> {
+    return this.infra.signIns.run(async () => {
+      const user = await this.guard.attempt(email, ip, () => this.users.verifyCredentials(email, password));
+      if (!user) throw invalidCredentials();
+      return this.sessions.start(user);
+    });
   }
 
   /** An OAuth callback counts against the address until it ends in a sign-in (429 past the budget). */
