@@ -69,6 +69,10 @@ describe('login', () => {
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ id: user.id, role: 'teacher' });
     expect(typeof res.body.accessToken).toBe('string');
+    // The account as sign-in read it is the account as the profile shows it, field for field.
+    const me = await request(app.url).get('/api/auth/me').set('Authorization', `Bearer ${res.body.accessToken}`);
+    expect(res.body.user).toEqual(me.body.user ?? me.body);
+    expect(JSON.stringify(res.body)).not.toMatch(/argon2|password/i);
   });
 
   it('answers wrong password and unknown email identically', async () => {
