@@ -13,9 +13,9 @@ import { PasswordHashThreads, type ThreadPriority } from './password-hash-thread
  * m=12 MiB t=3 is the cheapest per sign-in of the settings that still cost an attacker at least
  * 12 MiB per guess: the two smaller-memory settings are no faster here beyond the noise, and the
  * larger ones cost 30–170 % more CPU for the same OWASP rating. (Those figures are the C binding,
- * `argon2`, which still reads parameters for needsRehash. Hashing now runs @node-rs/argon2 on our own
- * threads: m=12 MiB t=3 takes 7–9 ms there on the same machine, against 17–23 ms, so 200
- * verifications are ~1.5–2 s of one core.)
+ * `argon2`, which still reads parameters for needsRehash. Hashing runs @node-rs/argon2 on our own
+ * threads: on another 2-core machine of the same kind, the five settings above took 44, 30, 25.5,
+ * 24 and 22 ms there, so the choice holds: the smaller settings save at most a tenth.)
  */
 export const PASSWORD_HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 12_288, timeCost: 3, parallelism: 1 } as const;
 
