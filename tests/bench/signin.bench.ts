@@ -9,16 +9,18 @@
  *
  * One server node in its own process (the fan-out benchmark's), over a throwaway database, with
  * Redis unless BENCH_REDIS_URL=none; the sockets in another process. Pinned by default (see
- * `pinning` in fanout/harness.ts): the server gets core 0, and this process (the sign-ins and the
- * API clients, whose own event loop times the calls) and the socket clients core 1, so the harness
- * does not take the server's core and what is measured is the server. The server's hashing threads
- * run niced and are then let onto every core, as they would be in production. BENCH_PIN=0 shares
- * all cores. Also printed: the server event loop's own CPU time per sign-in (from /proc, Linux).
+ * `pinning` in fanout/harness.ts): the server gets core 0, and this process (the API clients, whose
+ * own event loop times the calls), the sign-ins' own process (signin/burst.ts) and the socket
+ * clients core 1, so the harness does not take the server's core and what is measured is the
+ * server. The server's hashing threads run niced and are then let onto every core, as they would be
+ * in production (BENCH_HASH_CORES narrows them, e.g. `0`). BENCH_PIN=0 shares all cores. Also
+ * printed: the server event loop's CPU time per sign-in (from /proc, Linux), its delay, and its heap.
  *
  * Options (env): BENCH_SIGNINS (200), BENCH_SPREAD_MS (2000), BENCH_API_CLIENTS (50),
  * BENCH_SOCKETS (500), BENCH_THINK_MS (2000, each API client's pause between calls),
  * BENCH_EVENT_MS (1000, one live event per socket this often), BENCH_IDLE_MS (10000),
- * BENCH_ROUNDS (3), BENCH_DEBUG=1 (list the burst's calls slower than 2 s).
+ * BENCH_ROUNDS (3), BENCH_DEBUG=1 (list the calls slower than 2 × the idle p99, beside the
+ * server's event-loop stalls over 30 ms).
  */
 import pg from 'pg';
 import argon2 from 'argon2';
@@ -51,7 +53,7 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : '—');
 
-// Pinned, this process (the sign-ins and the other API clients) joins the socket clients on their core.
+// Pinned, this process (the other API clients) joins the socket clients on their core.
 if (pinning) spawnSync('taskset', ['-a', '-p', '-c', pinning.clients, String(process.pid)], { stdio: 'ignore' });
 console.log(pinning ? `pinned: server on core ${pinning.servers}; this harness and the socket clients on core ${pinning.clients}` : `not pinned: server, clients, PostgreSQL and Redis share all ${availableParallelism()} cores`);
 console.log(`sign-in benchmark: ${SIGNINS} sign-ins from one address within ${SPREAD_MS} ms; ${API_CLIENTS} API clients (pause ${THINK_MS} ms); ${SOCKETS} sockets, an event each every ${EVENT_MS} ms; ${redis ? 'Redis' : 'single node'}`);
@@ -72,17 +74,20 @@ await setup.end();
 process.env.PASSWORD_HASH_CONCURRENCY ??= String(cpus().length);
 const node = await startNode(db.url, redis);
 const clients = new Child('clients.ts', {});
+// The sign-ins come from a process of their own, on the harness's core.
+const signers = new Child('../signin/burst.ts', {}, 'clients');
 const stopAll = () => {
   clients.stop();
+  signers.stop();
   node.child.stop();
 };
 
 try {
-  await clients.next('ready');
+  await Promise.all([clients.next('ready'), signers.next('ready')]);
   // Pinning keeps the server's event loop off the harness's core; its niced hashing threads, as in
   // production, may use spare time on every core (the harness, at normal priority, comes first).
   const hashing = await node.child.ask<{ threads: number; niced: boolean; tids: number[] }>({ type: 'hashThreads' }, 'hashThreads');
-  if (pinning) for (const tid of hashing.tids) spawnSync('taskset', ['-p', '-c', `0-${cpus().length - 1}`, String(tid)], { stdio: 'ignore' });
+  if (pinning) for (const tid of hashing.tids) spawnSync('taskset', ['-p', '-c', process.env.BENCH_HASH_CORES ?? `0-${cpus().length - 1}`, String(tid)], { stdio: 'ignore' });
   console.log(`hashing threads: ${hashing.threads}, ${hashing.niced ? 'niced' : 'NOT niced'}${pinning ? ', free to run on every core' : ''}; sign-ins take turns ${hashing.threads + 1} at a time`);
   const socketTokens = await tokensFor(db.students.slice(0, SOCKETS), 'student');
   const connected = await clients.ask<{ open: number; failedConnects: number }>({ type: 'connect', identities: socketTokens.map((token) => ({ url: node.url, token })) }, 'connected');
@@ -143,61 +148,59 @@ try {
       return NaN;
     }
   };
-  type Window = { loopCpuMs: number; spanMs: number; calls: typeof apiLatencies; errors: number; events: { received: number; p50: number; p99: number }; harnessLag: number };
+  type Window = { wallStart: number; perfStart: number; serverLoop: { p99: number; max: number; stalls: Array<{ at: number; ms: number }> }; loopCpuMs: number; spanMs: number; calls: typeof apiLatencies; errors: number; events: { received: number; p50: number; p99: number }; harnessLag: number };
   // This process times the calls: its own event-loop delay is part of every figure, so it is shown.
   const harnessLoop = monitorEventLoopDelay({ resolution: 10 });
   harnessLoop.enable();
   /** The other calls started, and the events received, while `during` runs. */
   const measure = async (during: () => Promise<unknown>): Promise<Window> => {
-    await clients.ask({ type: 'reset' }, 'reset');
+    await Promise.all([clients.ask({ type: 'reset' }, 'reset'), node.child.ask({ type: 'loop' }, 'loop')]);
     apiLatencies = [];
     apiErrors = 0;
     harnessLoop.reset();
     const from = performance.now();
+    const wallStart = Date.now();
     const cpuFrom = loopCpuMs();
     await during();
     const to = performance.now();
     const cpuTo = loopCpuMs();
+    const serverLoop = await node.child.ask<Window['serverLoop']>({ type: 'loop' }, 'loop');
     const events = await clients.ask<{ received: number; p50: number; p99: number }>({ type: 'report' }, 'report');
-    return { loopCpuMs: cpuTo - cpuFrom, spanMs: to - from, calls: apiLatencies.filter((l) => l.at >= from && l.at <= to), errors: apiErrors, events, harnessLag: harnessLoop.percentile(99) / 1e6 };
+    return { wallStart, perfStart: from, serverLoop, loopCpuMs: cpuTo - cpuFrom, spanMs: to - from, calls: apiLatencies.filter((l) => l.at >= from && l.at <= to), errors: apiErrors, events, harnessLag: harnessLoop.percentile(99) / 1e6 };
   };
 
   // Rounds of a quiet window then a burst, so both see the same neighbours on a shared machine.
   const idle: Window[] = [];
   const burst: Window[] = [];
-  const signIns: Array<{ start: number; end: number }> = [];
+  const signInMs: number[] = [];
   const statuses = new Map<number, number>();
   const burstSpans: number[] = [];
+  type Memory = { heapUsed: number; rss: number };
+  const heapBefore = await node.child.ask<Memory>({ type: 'memory' }, 'memory');
   for (let round = 0; round < ROUNDS; round++) {
     idle.push(await measure(() => sleep(IDLE_MS)));
     // The burst: every student presses "Sign in" at a random moment within SPREAD_MS.
     const roundStart = performance.now();
     burst.push(
-      await measure(() =>
-        Promise.all(
-          emails.map(async (email) => {
-            await sleep(Math.random() * SPREAD_MS);
-            const t0 = performance.now();
-            const res = await fetch(`${node.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) }).catch(() => null);
-            await res?.arrayBuffer();
-            const status = res?.status ?? 0;
-            statuses.set(status, (statuses.get(status) ?? 0) + 1);
-            signIns.push({ start: t0, end: performance.now() });
-          }),
-        ),
-      ),
+      await measure(async () => {
+        const { results } = await signers.ask<{ results: Array<{ status: number; ms: number }> }>({ type: 'burst', url: node.url, emails, password: PASSWORD, spreadMs: SPREAD_MS }, 'burst-done');
+        for (const { status, ms } of results) {
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          signInMs.push(ms);
+        }
+      }),
     );
     burstSpans.push(performance.now() - roundStart);
   }
   running = false;
   await Promise.all(background);
+  const heapAfter = await node.child.ask<Memory>({ type: 'memory' }, 'memory');
 
   const p99Of = (windows: Window[]) => percentile(windows.flatMap((w) => w.calls.map((l) => l.ms)), 99);
   const idleCalls = idle.flatMap((w) => w.calls);
   const burstCalls = burst.flatMap((w) => w.calls);
   const idleApi = idleCalls.map((l) => l.ms);
   const burstApi = burstCalls.map((l) => l.ms);
-  const signInMs = signIns.map((s) => s.end - s.start);
   const ok = statuses.get(200) ?? 0;
   const signInP99 = percentile(signInMs, 99);
   const apiRatio = percentile(burstApi, 99) / percentile(idleApi, 99);
@@ -222,8 +225,19 @@ try {
   }
   console.log(`  socket events     p50  ${ms(worst(idle, (w) => w.events.p50)).padStart(10)}     ${ms(worst(burst, (w) => w.events.p50)).padStart(10)}   (worst round)`);
   console.log(`                    p99  ${ms(worst(idle, (w) => w.events.p99)).padStart(10)}     ${ms(worst(burst, (w) => w.events.p99)).padStart(10)}   (${sum(idle, (w) => w.events.received)} / ${sum(burst, (w) => w.events.received)} events)`);
+  console.log(`  server event-loop delay p99 ${ms(worst(idle, (w) => w.serverLoop.p99)).padStart(8)}     ${ms(worst(burst, (w) => w.serverLoop.p99)).padStart(10)}   (worst round; max ${ms(worst(idle, (w) => w.serverLoop.max))} → ${ms(worst(burst, (w) => w.serverLoop.max))})`);
   console.log(`  harness event-loop delay p99 ${ms(worst(idle, (w) => w.harnessLag)).padStart(7)}     ${ms(worst(burst, (w) => w.harnessLag)).padStart(10)}   (worst round; part of the figures above)`);
-  if (process.env.BENCH_DEBUG) console.log('slow calls (ms):', burstCalls.filter((l) => l.ms > 2000).map((l) => l.ms.toFixed(0)).join(' '));
+  console.log(`  server heap after a full GC: ${(heapBefore.heapUsed / 2 ** 20).toFixed(1)} MB before the rounds, ${(heapAfter.heapUsed / 2 ** 20).toFixed(1)} MB after (${(((heapAfter.heapUsed - heapBefore.heapUsed) / (SIGNINS * ROUNDS)) / 1024).toFixed(1)} KB per sign-in)`);
+  if (process.env.BENCH_DEBUG) {
+    const slow = (windows: Window[]) =>
+      windows.map((w, i) => {
+        const start = w.calls[0]!.at;
+        const calls = w.calls.filter((l) => l.ms > 2 * percentile(idleApi, 99)).map((l) => `${l.kind} ${l.ms.toFixed(0)} ms at +${((l.at - start) / 1000).toFixed(2)} s`);
+        const stalls = w.serverLoop.stalls.map((s) => `${s.ms.toFixed(0)} ms ending at +${((s.at - (w.wallStart + (start - w.perfStart))) / 1000).toFixed(2)} s`);
+        return `round ${i + 1}: ${calls.join(', ') || 'none'}\n           server loop stalls: ${stalls.join(', ') || 'none'}`;
+      });
+    console.log(`calls slower than 2 × the idle p99:\n  idle   ${slow(idle).join('\n         ')}\n  burst  ${slow(burst).join('\n         ')}`);
+  }
   console.log(`\ntargets: sign-in p99 ≤ 5 s: ${signInP99 <= 5000 ? 'met' : 'MISSED'}; other API p99 ≤ 2 × idle: ${apiRatio <= 2 ? 'met' : 'MISSED'} (${apiRatio.toFixed(2)} ×); all ${SIGNINS} signed in every round: ${ok === SIGNINS * ROUNDS ? 'yes' : 'NO'}`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores (a shared machine: figures vary from run to run)`);
 } finally {

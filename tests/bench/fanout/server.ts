@@ -7,15 +7,27 @@ import { createInfra } from '../../../server/src/infra/container.js';
 import { createLogger } from '../../../server/src/infra/logger.js';
 import { startServer } from '../../../server/src/server.js';
 import { rooms } from '@tp/shared';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sendRound, type Sender } from './rounds.js';
 
-type Command = { type: 'emit'; groups: string[]; adminEvents: number; spreadMs?: number } | { type: 'memory' } | { type: 'stats' } | { type: 'hashThreads' } | { type: 'stop' };
+type Command = { type: 'emit'; groups: string[]; adminEvents: number; spreadMs?: number } | { type: 'memory' } | { type: 'stats' } | { type: 'hashThreads' } | { type: 'loop' } | { type: 'stop' };
 
 const env = loadEnv({ ...process.env, LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
 const infra = await createInfra(env, { logger: createLogger('silent'), name: `bench-node-${env.PORT}` });
 const server = await startServer(infra, env.PORT);
 
 const send = (message: unknown) => process.send?.(message);
+// How late the event loop ran its callbacks, between two `loop` commands (ms).
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+// Stalls of the event loop over 30 ms, with when they ended (Date.now()), for BENCH_DEBUG.
+let stalls: Array<{ at: number; ms: number }> = [];
+let tick = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  if (now - tick > 40) stalls.push({ at: Date.now(), ms: now - tick - 10 });
+  tick = now;
+}, 10).unref();
 
 function memory() {
   (globalThis as { gc?: () => void }).gc?.();
@@ -34,6 +46,10 @@ process.on('message', async (command: Command) => {
     }
     // How long this node spent handing the frames to its sockets (or to Redis), apart from the clients.
     send({ type: 'emitted', sendMs: await sendRound(senders, command.spreadMs) });
+  } else if (command.type === 'loop') {
+    send({ type: 'loop', p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6, stalls });
+    loopDelay.reset();
+    stalls = [];
   } else if (command.type === 'hashThreads') {
     send({ type: 'hashThreads', ...(await infra.passwords.threadState()) });
   } else if (command.type === 'memory') {
