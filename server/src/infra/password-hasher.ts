@@ -22,9 +22,10 @@ export const PASSWORD_HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 12_288
 /**
  * One hashing thread per core. The threads run niced, so they only take CPU the event loop, the
  * database and everything else leave idle, and a sign-in burst can use every core's spare time.
- * Measured with `npm run bench:signin` on a 2-core machine where one verification takes ~25 ms:
- * with one thread, 200 sign-ins took 7.2–7.8 s to the last answer (p99), over the 5 s target; with
- * two, 3.4–3.7 s, and the other API calls' p99 was no worse.
+ * Measured with `npm run bench:signin` on a 2-core machine where one verification takes ~25 ms
+ * (sign-ins taking turns as below): with one thread, 200 sign-ins took 5.1–6.8 s to the last answer
+ * (p99), over the 5 s target, as 200 × 25 ms is already 5 s of one core; with two, 2.3–3.3 s. The
+ * other API calls' p99 during the burst was within the run-to-run noise either way.
  */
 export const defaultHashConcurrency = (): number => Math.max(1, availableParallelism());
 
