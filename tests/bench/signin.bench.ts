@@ -9,12 +9,15 @@
  *
  * One server node in its own process (the fan-out benchmark's), over a throwaway database, with
  * Redis unless BENCH_REDIS_URL=none; the sockets in another process. Pinned by default (see
- * `pinning` in fanout/harness.ts): the server gets core 0, and this process (the API clients, whose
- * own event loop times the calls), the sign-ins' own process (signin/burst.ts) and the socket
- * clients core 1, so the harness does not take the server's core and what is measured is the
- * server. The server's hashing threads run niced and are then let onto every core, as they would be
- * in production (BENCH_HASH_CORES narrows them, e.g. `0`). BENCH_PIN=0 shares all cores. Also
- * printed: the server event loop's CPU time per sign-in (from /proc, Linux), its delay, and its heap.
+ * `pinning` in fanout/harness.ts): the server gets core 0, and this process (the sign-ins and the
+ * API clients, whose own event loop times the calls) and the socket clients core 1, so the harness
+ * does not take the server's core and what is measured is the server. The sign-ins stay in this
+ * process on purpose: sent from a process of their own they took more of the machine at once (the
+ * other calls' burst p99 went from ~40 to ~100 ms, slow inside the server, probably as PostgreSQL
+ * and Redis lost CPU), while here they cost this process's event loop, whose delay is printed.
+ * The server's hashing threads run niced and are then let onto every core, as they would be in
+ * production (BENCH_HASH_CORES narrows them, e.g. `0`). BENCH_PIN=0 shares all cores. Also
+ * printed: the server event loop's CPU time per sign-in (from /proc, Linux), its delay, its heap.
  *
  * Options (env): BENCH_SIGNINS (200), BENCH_SPREAD_MS (2000), BENCH_API_CLIENTS (50),
  * BENCH_SOCKETS (500), BENCH_THINK_MS (2000, each API client's pause between calls),
@@ -53,7 +56,7 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : '—');
 
-// Pinned, this process (the other API clients) joins the socket clients on their core.
+// Pinned, this process (the sign-ins and the other API clients) joins the socket clients on their core.
 if (pinning) spawnSync('taskset', ['-a', '-p', '-c', pinning.clients, String(process.pid)], { stdio: 'ignore' });
 console.log(pinning ? `pinned: server on core ${pinning.servers}; this harness and the socket clients on core ${pinning.clients}` : `not pinned: server, clients, PostgreSQL and Redis share all ${availableParallelism()} cores`);
 console.log(`sign-in benchmark: ${SIGNINS} sign-ins from one address within ${SPREAD_MS} ms; ${API_CLIENTS} API clients (pause ${THINK_MS} ms); ${SOCKETS} sockets, an event each every ${EVENT_MS} ms; ${redis ? 'Redis' : 'single node'}`);
@@ -74,16 +77,13 @@ await setup.end();
 process.env.PASSWORD_HASH_CONCURRENCY ??= String(cpus().length);
 const node = await startNode(db.url, redis);
 const clients = new Child('clients.ts', {});
-// The sign-ins come from a process of their own, on the harness's core.
-const signers = new Child('../signin/burst.ts', {}, 'clients');
 const stopAll = () => {
   clients.stop();
-  signers.stop();
   node.child.stop();
 };
 
 try {
-  await Promise.all([clients.next('ready'), signers.next('ready')]);
+  await clients.next('ready');
   // Pinning keeps the server's event loop off the harness's core; its niced hashing threads, as in
   // production, may use spare time on every core (the harness, at normal priority, comes first).
   const hashing = await node.child.ask<{ threads: number; niced: boolean; tids: number[] }>({ type: 'hashThreads' }, 'hashThreads');
@@ -182,13 +182,19 @@ try {
     // The burst: every student presses "Sign in" at a random moment within SPREAD_MS.
     const roundStart = performance.now();
     burst.push(
-      await measure(async () => {
-        const { results } = await signers.ask<{ results: Array<{ status: number; ms: number }> }>({ type: 'burst', url: node.url, emails, password: PASSWORD, spreadMs: SPREAD_MS }, 'burst-done');
-        for (const { status, ms } of results) {
-          statuses.set(status, (statuses.get(status) ?? 0) + 1);
-          signInMs.push(ms);
-        }
-      }),
+      await measure(() =>
+        Promise.all(
+          emails.map(async (email) => {
+            await sleep(Math.random() * SPREAD_MS);
+            const t0 = performance.now();
+            const res = await fetch(`${node.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) }).catch(() => null);
+            await res?.arrayBuffer();
+            const status = res?.status ?? 0;
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+            signInMs.push(performance.now() - t0);
+          }),
+        ),
+      ),
     );
     burstSpans.push(performance.now() - roundStart);
   }

@@ -23,7 +23,7 @@ loopDelay.enable();
 // Stalls of the event loop over 30 ms, with when they ended (Date.now()), for BENCH_DEBUG.
 let stalls: Array<{ at: number; ms: number }> = [];
 let tick = performance.now();
-setInterval(() => {
+if (process.env.BENCH_DEBUG) setInterval(() => {
   const now = performance.now();
   if (now - tick > 40) stalls.push({ at: Date.now(), ms: now - tick - 10 });
   tick = now;
