@@ -195,8 +195,10 @@ describe('the live calendar in two browsers', () => {
     await eventBox(page, 'Фонетика').filter({ hasText: 'отменён' }).waitFor();
 
     // Moving the anchor a week on turns this week into a lower one; the upper-week series follows.
-    await page.getByLabel('Верхняя неделя начинается с').fill(day(7).toISODate()!);
-    await page.getByRole('button', { name: 'Сохранить' }).click();
+    // The anchor's own Save: the lesson panel, if still open, has one too.
+    const anchorForm = page.locator('form').filter({ has: page.getByLabel('Верхняя неделя начинается с') });
+    await anchorForm.getByLabel('Верхняя неделя начинается с').fill(day(7).toISODate()!);
+    await anchorForm.getByRole('button', { name: 'Сохранить' }).click();
     await page.getByTestId('week-parity').filter({ hasText: 'нижняя (знаменатель)' }).waitFor();
 
     // The month grid shows coloured blocks; a phone opens on the agenda.
