@@ -16,10 +16,10 @@ import { AccessTokens } from '../modules/auth/access-token.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { fallbackReporter, probeLock } from './lock-health.js';
 
-/** Everything a service may depend on, built once per process (or per test app). */
 /** Sign-ins waiting beyond this (a minute or more of hashing) are refused with Retry-After. */
 const SIGN_IN_MAX_WAITING = 2_000;
 
+/** Everything a service may depend on, built once per process (or per test app). */
 export interface Infra {
   env: Env;
   logger: Logger;
